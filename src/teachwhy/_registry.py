@@ -1,0 +1,1 @@
+"""inspect_ai entry point: importing this registers teachwhy's tasks."""

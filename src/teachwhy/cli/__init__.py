@@ -1,0 +1,56 @@
+"""The ``teachwhy`` command line: one module per command group."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+from teachwhy import __version__
+from teachwhy.cli import data, eval, experiment, models, report, train
+from teachwhy.cli._common import run_guarded
+
+app = typer.Typer(
+    name="teachwhy",
+    help="Principled alignment training: evaluate → generate data → train → compare.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(models.app, name="models")
+app.add_typer(eval.app, name="eval")
+app.add_typer(data.app, name="data")
+app.add_typer(train.app, name="train")
+app.add_typer(experiment.app, name="experiment")
+app.add_typer(report.app, name="report")
+
+
+@app.command("demo")
+def demo(
+    out: str = typer.Option("runs/demo", help="Output directory."),
+) -> None:
+    """Run the main job on the embedded model (offline): until the experiment demo lands, the honeypot eval."""
+    from teachwhy.cli.eval import run_demo_eval
+
+    run_demo_eval(out)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"teachwhy {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
+) -> None:
+    """Principled alignment training toolkit."""
+
+
+def main() -> None:
+    """Entry point: run the CLI, turning teachwhy errors into one clear message and exit code 2."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    sys.exit(run_guarded(app))

@@ -1,0 +1,30 @@
+"""Models by role: ``target``, ``judge``, ``teacher``, ``auditor`` — any inspect_ai model string or ``embedded``."""
+
+from teachwhy.models._embedded import EMBEDDED_NAME, cache_dir, embedded_dir, embedded_gguf, ensure_embedded, tool_chat_template
+from teachwhy.models._roles import (
+    ROLE_HELP,
+    ROLES,
+    ResolvedModel,
+    Role,
+    default_spec,
+    required_key,
+    resolve_model,
+    role_model,
+)
+
+__all__ = [
+    "EMBEDDED_NAME",
+    "ROLES",
+    "ROLE_HELP",
+    "ResolvedModel",
+    "Role",
+    "cache_dir",
+    "default_spec",
+    "embedded_dir",
+    "embedded_gguf",
+    "ensure_embedded",
+    "required_key",
+    "resolve_model",
+    "role_model",
+    "tool_chat_template",
+]

@@ -1,0 +1,154 @@
+"""Models by role. Every part of teachwhy names its models by role and resolves them here.
+
+A role takes any inspect_ai model string (``anthropic/…``, ``openai/…``, ``vllm/…``, ``hf/…``, ``mockllm/model``), a
+local directory holding a Hugging Face model or a teachwhy-trained adapter, or ``embedded``. Every model call goes
+through inspect_ai's model API, so retries, rate limits, concurrency and caching come from inspect_ai.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from inspect_ai.model import GenerateConfig, Model, get_model
+
+from teachwhy.errors import MissingKeyError, TeachwhyError
+from teachwhy.models._embedded import embedded_dir, ensure_embedded
+
+__all__ = ["ROLES", "Role", "ResolvedModel", "resolve_model", "role_model", "default_spec", "required_key"]
+
+Role = Literal["target", "judge", "teacher", "auditor"]
+ROLES: tuple[Role, ...] = ("target", "judge", "teacher", "auditor")
+
+ROLE_HELP: dict[str, str] = {
+    "target": "the model evaluated or trained",
+    "judge": "grades transcripts and responses",
+    "teacher": "writes training data",
+    "auditor": "drives the held-out alignment assessment",
+}
+
+# provider prefix -> environment variable holding its key (providers that need none are absent)
+_KEY_VARS: dict[str, str] = {
+    "anthropic": "ANTHROPIC_API_KEY",
+    "openai": "OPENAI_API_KEY",
+    "google": "GOOGLE_API_KEY",
+    "mistral": "MISTRAL_API_KEY",
+    "grok": "XAI_API_KEY",
+    "groq": "GROQ_API_KEY",
+    "together": "TOGETHER_API_KEY",
+    "fireworks": "FIREWORKS_API_KEY",
+    "openrouter": "OPENROUTER_API_KEY",
+    "deepseek": "DEEPSEEK_API_KEY",
+    "perplexity": "PERPLEXITY_API_KEY",
+    "sambanova": "SAMBANOVA_API_KEY",
+}
+_LOCAL_PROVIDERS = {"hf", "vllm", "sglang", "ollama", "llama-cpp-python", "mockllm", "transformer_lens", "none"}
+
+
+def default_spec(role: Role) -> str:
+    """The model a role uses when nothing names one: ``$TEACHWHY_<ROLE>`` or ``embedded``."""
+    return os.environ.get(f"TEACHWHY_{role.upper()}") or "embedded"
+
+
+def required_key(spec: str) -> str | None:
+    """Name of the environment variable the spec's provider needs, or None.
+
+    >>> required_key("anthropic/claude-sonnet-4-5")
+    'ANTHROPIC_API_KEY'
+    >>> required_key("openai-api/acme/some-model")
+    'ACME_API_KEY'
+    >>> required_key("embedded") is None
+    True
+    """
+    provider = spec.split("/", 1)[0]
+    if provider == "openai-api" and spec.count("/") >= 2:
+        return spec.split("/")[1].upper().replace("-", "_") + "_API_KEY"
+    if provider == "openai" and os.environ.get("OPENAI_BASE_URL"):
+        return None  # an OpenAI-compatible local server (e.g. vLLM) may not need a key
+    return _KEY_VARS.get(provider)
+
+
+@dataclass(frozen=True)
+class ResolvedModel:
+    """What a model spec resolves to: the inspect_ai model name and provider arguments."""
+
+    spec: str
+    name: str
+    model_args: dict[str, Any] = field(default_factory=dict)
+    key_var: str | None = None
+    local: bool = False
+
+    @property
+    def key_present(self) -> bool:
+        """Whether the needed API key is set (True when none is needed). Never exposes the key."""
+        return self.key_var is None or bool(os.environ.get(self.key_var))
+
+
+def _is_local_dir(spec: str) -> bool:
+    p = Path(spec).expanduser()
+    return p.is_dir() and ((p / "config.json").exists() or (p / "adapter_config.json").exists())
+
+
+def resolve_model(spec: str, *, convert: bool = True) -> ResolvedModel:
+    """Resolve a model spec without loading or calling it.
+
+    ``convert=False`` skips converting the embedded model (used by ``teachwhy models`` to stay instant).
+    """
+    spec = spec.strip()
+    if not spec:
+        raise TeachwhyError("empty model spec", hint="use `embedded`, a local model directory, or provider/model")
+    if spec == "embedded":
+        path = ensure_embedded() if convert else embedded_dir()
+        return ResolvedModel(spec, f"hf/{path}", {}, None, True)
+    if _is_local_dir(spec):
+        return ResolvedModel(spec, f"hf/{Path(spec).expanduser().resolve()}", {}, None, True)
+    if "/" not in spec:
+        if Path(spec).exists():
+            raise TeachwhyError(
+                f"model directory {spec} holds no config.json or adapter_config.json",
+                hint="point --model at a saved Hugging Face model or a teachwhy training output",
+            )
+        raise TeachwhyError(
+            f"unknown model {spec!r}",
+            hint="use `embedded`, a local model directory, or an inspect_ai model string such as "
+            "anthropic/claude-sonnet-4-5, openai/gpt-4o-mini, vllm/<hf-id>, hf/<dir>, mockllm/model",
+        )
+    provider = spec.split("/", 1)[0]
+    return ResolvedModel(spec, spec, {}, required_key(spec), provider in _LOCAL_PROVIDERS)
+
+
+def role_model(
+    role: Role,
+    spec: str | None = None,
+    *,
+    temperature: float | None = None,
+    max_tokens: int | None = None,
+    seed: int | None = None,
+    max_connections: int | None = None,
+    **model_args: Any,
+) -> Model:
+    """Return the inspect_ai :class:`Model` for ``role`` (``spec`` or the role's default).
+
+    Missing API keys fail here, naming the variable to set. Local Hugging Face models sample unless
+    ``temperature == 0``, in which case they decode greedily (transformers rejects temperature 0).
+    """
+    resolved = resolve_model(spec or default_spec(role))
+    if not resolved.key_present:
+        raise MissingKeyError(
+            f"the {role} model {resolved.spec} needs the environment variable {resolved.key_var}",
+            hint=f"export {resolved.key_var}=... (or choose another --{role} model)",
+        )
+    args = {**resolved.model_args, **model_args}
+    cfg: dict[str, Any] = {"max_tokens": max_tokens, "seed": seed, "max_connections": max_connections}
+    if resolved.name.startswith("hf/"):
+        greedy = temperature is not None and temperature <= 0
+        args.setdefault("do_sample", not greedy)
+        if not greedy:
+            cfg["temperature"] = temperature
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    else:
+        cfg["temperature"] = temperature
+    config = GenerateConfig(**{k: v for k, v in cfg.items() if v is not None})
+    return get_model(resolved.name, config=config, role=role, **args)
