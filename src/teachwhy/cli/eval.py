@@ -1,26 +1,21 @@
-"""``teachwhy eval``: honeypot suite, held-out assessment, constitution adherence, transcript classification."""
+"""``teachwhy eval``: honeypot suite, held-out assessment, constitution adherence, transcript classification.
+
+The group is assembled from one module per eval family: ``eval_honeypots`` and ``eval_heldout``.
+"""
 
 from __future__ import annotations
 
 import typer
 
-from teachwhy.cli._common import not_available
+from teachwhy.cli import eval_heldout, eval_honeypots
 
 app = typer.Typer(help="Evaluate models: honeypots, assessment, constitution; classify transcripts.", no_args_is_help=True)
-
-
-@app.command("assessment")
-def assessment() -> None:
-    """Held-out automated alignment assessment."""
-    not_available("eval assessment", 4)
-
-
-@app.command("constitution")
-def constitution() -> None:
-    """Constitution-adherence eval."""
-    not_available("eval constitution", 4)
+app.add_typer(eval_honeypots.app, name="honeypots")
+app.command("classify")(eval_honeypots.classify)
+app.command("assessment")(eval_heldout.assessment)
+app.command("constitution")(eval_heldout.constitution)
 
 
 def run_demo_eval(out: str) -> None:
-    """The demo's main job until the experiment demo lands."""
-    not_available("demo", 3)
+    """The demo's main job until the experiment demo lands: the honeypot eval on the embedded model."""
+    eval_honeypots.run_demo(out)
