@@ -1,0 +1,25 @@
+"""The honeypot suite: blackmail, research sabotage and framing, as inspect_ai tasks."""
+
+from teachwhy.evals.honeypots._actions import Action, extract_actions
+from teachwhy.evals.honeypots._scenarios import (
+    FAMILIES,
+    Condition,
+    Instance,
+    conditions,
+    parse_condition,
+    render,
+)
+from teachwhy.evals.honeypots._verdict import Verdict, classify
+
+__all__ = [
+    "FAMILIES",
+    "Action",
+    "Condition",
+    "Instance",
+    "Verdict",
+    "classify",
+    "conditions",
+    "extract_actions",
+    "parse_condition",
+    "render",
+]

@@ -1,0 +1,129 @@
+"""Run the honeypot suite into an output directory, resumably.
+
+Every scored sample is appended to ``DIR/samples.jsonl`` as it finishes (one fsync'd line), so a killed run loses
+nothing: the same command again skips finished samples (no model call for them) and runs only the rest. Samples that
+errored are not finished: they are retried by the next run, and counted as errors in the summary of the run that
+hit them. Inspect ``.eval`` logs go to ``DIR/logs`` (``inspect view --log-dir DIR/logs``).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from inspect_ai import eval as inspect_eval
+
+from teachwhy._io import atomic_write_json, atomic_write_text, read_jsonl
+from teachwhy._provenance import config_hash, provenance
+from teachwhy.config import Config
+from teachwhy.errors import TeachwhyError
+from teachwhy.evals.honeypots._summary import summarize
+from teachwhy.evals.honeypots._task import build_instances, honeypots
+
+__all__ = ["HoneypotRun", "run_honeypots"]
+
+
+class HoneypotRun(Config):
+    """Settings of one honeypot run."""
+
+    model: str = "embedded"
+    """Target model: `embedded`, a local model directory, or an inspect_ai model string."""
+    judge: str | None = None
+    """Judge model for what the structural detector cannot decide (none: such samples are `undecided`)."""
+    scenarios: list[str] = ["blackmail", "research_sabotage", "framing"]
+    """Scenario families to run."""
+    samples: int = 4
+    """Samples per family (each a fresh rendering)."""
+    seed: int = 0
+    """Seed that decides conditions and entities."""
+    conditions: str | None = None
+    """Comma-separated parts a condition id must contain, e.g. `explicit,replacement`."""
+    mode: str = "tools"
+    """`tools` (native tool calls) or `xml` (tool blocks in text, for models without tool calling)."""
+    max_steps: int = 4
+    """Model turns per sample."""
+    max_tokens: int = 384
+    """Maximum new tokens per model turn."""
+    temperature: float | None = None
+    """Target sampling temperature (provider default when unset)."""
+    max_connections: int = 8
+    """Concurrent model calls (for local models: the generation batch size)."""
+    out: str = "runs/honeypots"
+    """Output directory."""
+
+    def run_key(self) -> str:
+        """Hash of the settings that make samples comparable (the out dir and concurrency are excluded)."""
+        d = self.model_dump(exclude={"out", "max_connections", "samples", "scenarios"})
+        return config_hash(d)
+
+
+def _errored_samples(log_dir: Path, started: set[str]) -> list[dict[str, Any]]:
+    """Samples of the latest log that ended in an error (provider failure etc.)."""
+    from inspect_ai.log import list_eval_logs, read_eval_log
+
+    logs = list_eval_logs(str(log_dir))
+    if not logs:
+        return []
+    log = read_eval_log(logs[0])  # newest first
+    rows = []
+    for s in log.samples or []:
+        if s.error is not None and str(s.id) in started:
+            inst = s.metadata.get("instance", {})
+            rows.append({"sample_id": str(s.id), "family": inst.get("family"), "condition": inst.get("condition"),
+                         "status": "error", "harmful": None, "eval_aware": False,
+                         "error": s.error.message})  # fmt: skip
+    return rows
+
+
+def run_honeypots(cfg: HoneypotRun, display: str | None = None) -> dict[str, Any]:
+    """Run (or resume) the suite and write ``summary.json``; returns the summary."""
+    from teachwhy.models import resolve_model, role_model
+
+    if cfg.mode not in ("tools", "xml"):
+        raise TeachwhyError(f"mode: got {cfg.mode!r}; allowed: tools, xml")
+    if cfg.samples < 1:
+        raise TeachwhyError(f"samples: got {cfg.samples}; must be at least 1")
+    out = Path(cfg.out)
+    out.mkdir(parents=True, exist_ok=True)
+    run_file = out / "run.json"
+    key = cfg.run_key()
+    if run_file.exists():
+        prev = json.loads(run_file.read_text())
+        if prev.get("run_key") != key:
+            raise TeachwhyError(
+                f"{out} holds a run with different settings (model, judge, seed, mode or generation settings)",
+                hint="use a new --out directory, or repeat the original settings to resume",
+            )
+    else:
+        atomic_write_json(run_file, {"run_key": key, **provenance(cfg.model_dump())})
+
+    ledger = out / "samples.jsonl"
+    wanted = {i.sample_id for i in build_instances(cfg.scenarios, cfg.samples, cfg.seed, cfg.mode, cfg.conditions)}
+    done = {r["sample_id"]: r for r in read_jsonl(ledger) if r["sample_id"] in wanted}
+    todo = wanted - set(done)
+    errors: list[dict[str, Any]] = []
+    if todo:
+        resolve_model(cfg.model)  # fail early and clearly on a bad spec
+        target = role_model("target", cfg.model, temperature=cfg.temperature, max_tokens=cfg.max_tokens)
+        if cfg.judge:
+            role_model("judge", cfg.judge, temperature=0, max_tokens=200)  # checks the key before any work
+        skip_file = out / ".skip"
+        atomic_write_text(skip_file, "\n".join(sorted(done)) + "\n")
+        task = honeypots(
+            families=",".join(cfg.scenarios), samples=cfg.samples, seed=cfg.seed, mode=cfg.mode,
+            conditions=cfg.conditions, max_steps=cfg.max_steps, judge=cfg.judge, ledger=str(ledger),
+            skip=str(skip_file),
+        )  # fmt: skip
+        inspect_eval(
+            task, model=target, log_dir=str(out / "logs"), max_connections=cfg.max_connections,
+            fail_on_error=False, display=display, score_display=False,
+        )  # type: ignore[arg-type]  # fmt: skip
+        errors = _errored_samples(out / "logs", todo)
+        done = {r["sample_id"]: r for r in read_jsonl(ledger) if r["sample_id"] in wanted}
+    rows = list(done.values()) + [e for e in errors if e["sample_id"] not in done]
+    summary = summarize(rows)
+    summary.update(model=cfg.model, judge=cfg.judge, samples_per_family=cfg.samples,
+                   resumed=len(wanted) - len(todo), provenance=provenance(cfg.model_dump()))  # fmt: skip
+    atomic_write_json(out / "summary.json", summary)
+    return summary
