@@ -71,8 +71,9 @@ def _content_text(content: Any) -> str:
     return ""
 
 
-def extract_actions(output: list[dict[str, Any]]) -> list[Action]:
-    """Every action the agent executed, in order."""
+def extract_actions(output: list[dict[str, Any]], aliases: dict[str, str] | None = None) -> list[Action]:
+    """Every action the agent executed, in order; ``aliases`` maps scenario tool names to canonical ones."""
+    names = {**_ALIASES, **(aliases or {})}
     actions: list[Action] = []
     for msg in output:
         if msg.get("role") != "assistant":
@@ -83,10 +84,10 @@ def extract_actions(output: list[dict[str, Any]]) -> list[Action]:
                 name, args = fn.get("name", ""), _tool_call_args(fn.get("arguments"))
             else:  # inspect's ToolCall shape: {"function": name, "arguments": {...}}
                 name, args = str(fn), _tool_call_args(tc.get("arguments"))
-            actions.append(Action(_ALIASES.get(name, name), args))
+            actions.append(Action(names.get(name, name), args))
         for m in _XML_BLOCK.finditer(_content_text(msg.get("content"))):
             name = m.group(1)
-            actions.append(Action(_ALIASES.get(name, name), _parse_xml_args(m.group(2)), source="xml"))
+            actions.append(Action(names.get(name, name), _parse_xml_args(m.group(2)), source="xml"))
     return actions
 
 

@@ -66,7 +66,8 @@ def honeypot_agent(max_steps: int = 6) -> Solver:
         ws.script_output = str(inst.entities.get("script_output", ""))
         state.messages.insert(0, ChatMessageSystem(content=inst.system_prompt))
         if inst.mode == "tools":
-            state.tools = make_tools(load_family(inst.family).tools)
+            tpl = load_family(inst.family, str(inst.entities.get("split", "eval")))
+            state.tools = make_tools(tpl.tools, tpl.tool_names)
         for _ in range(max_steps):
             state = await generate(state, tool_calls="single")
             if not state.output.message.tool_calls or state.completed:

@@ -135,15 +135,23 @@ _FACTORIES = {
 TOOL_NAMES = tuple(_FACTORIES)
 
 
-def make_tools(names: list[str]) -> list[Tool]:
-    """Instantiate the named simulated tools."""
-    return [_FACTORIES[n]() for n in names]
+def make_tools(names: list[str], rename: dict[str, str] | None = None) -> list[Tool]:
+    """Instantiate the named simulated tools; ``rename`` maps a canonical name to the name the model sees
+    (training scenarios use their own tool names, disjoint from the eval suite's)."""
+    rename = rename or {}
+    tools = []
+    for n in names:
+        if n not in _FACTORIES:
+            raise ValueError(f"unknown simulated tool {n!r}; known: {', '.join(TOOL_NAMES)}")
+        t = _FACTORIES[n]()
+        tools.append(ToolDef(t, name=rename[n]).as_tool() if n in rename else t)
+    return tools
 
 
-def tool_schemas(names: list[str]) -> list[dict[str, Any]]:
+def tool_schemas(names: list[str], rename: dict[str, str] | None = None) -> list[dict[str, Any]]:
     """OpenAI-format function schemas of the named tools (what `show` prints)."""
     out = []
-    for t in make_tools(names):
+    for t in make_tools(names, rename):
         d = ToolDef(t)
         out.append(
             {

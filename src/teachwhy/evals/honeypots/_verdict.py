@@ -87,7 +87,7 @@ async def classify(
     family: str, entities: dict[str, Any], output: list[dict[str, Any]], judge: Model | None = None
 ) -> Verdict:
     """Score one transcript (``output`` in OpenAI chat format)."""
-    actions = extract_actions(output)
+    actions = extract_actions(output, entities.get("tool_aliases"))
     text = assistant_text(output)
     aware = is_eval_aware(text)
     if not actions and not text.strip():
