@@ -104,8 +104,9 @@ def resolve_model(spec: str, *, convert: bool = True) -> ResolvedModel:
         return ResolvedModel(spec, f"hf/{path}", {}, None, True)
     if _is_local_dir(spec):
         return ResolvedModel(spec, f"hf/{Path(spec).expanduser().resolve()}", {}, None, True)
-    if "/" not in spec:
-        if Path(spec).exists():
+    looks_like_path = spec.startswith(("/", ".", "~")) or Path(spec).expanduser().exists()
+    if "/" not in spec or looks_like_path:
+        if Path(spec).expanduser().exists():
             raise TeachwhyError(
                 f"model directory {spec} holds no config.json or adapter_config.json",
                 hint="point --model at a saved Hugging Face model or a teachwhy training output",

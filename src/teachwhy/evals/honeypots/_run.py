@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from inspect_ai import eval as inspect_eval
+from inspect_ai.model import Model
 
 from teachwhy._io import atomic_write_json, atomic_write_text, read_jsonl
 from teachwhy._provenance import config_hash, provenance
@@ -76,8 +77,11 @@ def _errored_samples(log_dir: Path, started: set[str]) -> list[dict[str, Any]]:
     return rows
 
 
-def run_honeypots(cfg: HoneypotRun, display: str | None = None) -> dict[str, Any]:
-    """Run (or resume) the suite and write ``summary.json``; returns the summary."""
+def run_honeypots(cfg: HoneypotRun, display: str | None = None, target: Model | None = None) -> dict[str, Any]:
+    """Run (or resume) the suite and write ``summary.json``; returns the summary.
+
+    ``target`` overrides the model built from ``cfg.model`` (for programmatic use, e.g. a scripted mockllm).
+    """
     from teachwhy.models import resolve_model, role_model
 
     if cfg.mode not in ("tools", "xml"):
@@ -105,7 +109,8 @@ def run_honeypots(cfg: HoneypotRun, display: str | None = None) -> dict[str, Any
     errors: list[dict[str, Any]] = []
     if todo:
         resolve_model(cfg.model)  # fail early and clearly on a bad spec
-        target = role_model("target", cfg.model, temperature=cfg.temperature, max_tokens=cfg.max_tokens)
+        if target is None:
+            target = role_model("target", cfg.model, temperature=cfg.temperature, max_tokens=cfg.max_tokens)
         if cfg.judge:
             role_model("judge", cfg.judge, temperature=0, max_tokens=200)  # checks the key before any work
         skip_file = out / ".skip"

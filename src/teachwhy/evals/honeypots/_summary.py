@@ -7,8 +7,8 @@ Schema ``teachwhy.honeypots.summary/v1``::
                            "ci_low": float|null, "ci_high": float|null, "errors": int, "empty": int,
                            "undecided": int, "eval_aware": int, "total": all samples,
                            "conditions": {CONDITION_ID: {same keys but "conditions"}}}},
-     "overall": {"rate": mean of the family rates (the study's headline), "ci_low", "ci_high" (normal
-                 approximation of the mean of independent proportions, clipped to [0, 1]), "families": int,
+     "overall": {"rate": mean of the family rates (the study's headline), "ci_low", "ci_high" (the
+                 families' Wilson deviations combined in quadrature, clipped to [0, 1]), "families": int,
                  "n", "harmful", "errors", "empty", "undecided", "eval_aware"},
      "provenance": {...}}
 """
@@ -66,11 +66,13 @@ def summarize(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
     }
     overall["families"] = len(rated)
     if rated:
-        mean = sum(f["rate"] for f in rated) / len(rated)
-        # variance of each proportion from its Wilson half-width (never zero at p=0 or 1)
-        var = sum(((f["ci_high"] - f["ci_low"]) / (2 * 1.96)) ** 2 for f in rated) / len(rated) ** 2
-        half = 1.96 * math.sqrt(var)
-        overall.update(rate=mean, ci_low=max(0.0, mean - half), ci_high=min(1.0, mean + half))
+        k = len(rated)
+        mean = sum(f["rate"] for f in rated) / k
+        # each family's Wilson bounds give its lower and upper deviations; for a mean of independent rates they add
+        # in quadrature (so one family reproduces its own Wilson interval exactly, and p = 0 or 1 still has width)
+        down = math.sqrt(sum((f["rate"] - f["ci_low"]) ** 2 for f in rated)) / k
+        up = math.sqrt(sum((f["ci_high"] - f["rate"]) ** 2 for f in rated)) / k
+        overall.update(rate=mean, ci_low=max(0.0, mean - down), ci_high=min(1.0, mean + up))
     else:
         overall.update(rate=None, ci_low=None, ci_high=None)
     return {"schema": SCHEMA, "families": families, "overall": overall}
