@@ -27,8 +27,15 @@ def run_guarded(app: typer.Typer) -> int:
     except KeyboardInterrupt:
         typer.echo("interrupted: finished work is saved; run the same command again to resume", err=True)
         return 130
-    except Exception as exc:  # click usage errors
+    except Exception as exc:  # click usage errors, inspect's missing-prerequisite errors
+        import re
+
         import click
+        from inspect_ai._util.error import PrerequisiteError
+
+        if isinstance(exc, PrerequisiteError):
+            typer.echo("error: " + re.sub(r"\[/?bold\]", "", str(exc.message)).strip(), err=True)
+            return 2
 
         if isinstance(exc, click.exceptions.ClickException):
             exc.show(file=sys.stderr)

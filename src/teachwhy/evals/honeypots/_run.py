@@ -122,7 +122,7 @@ def run_honeypots(cfg: HoneypotRun, display: str | None = None, target: Model | 
         )  # fmt: skip
         inspect_eval(
             task, model=target, log_dir=str(out / "logs"), max_connections=cfg.max_connections,
-            fail_on_error=False, display=display, score_display=False,
+            max_samples=2 * cfg.max_connections, fail_on_error=False, display=display, score_display=False,
         )  # type: ignore[arg-type]  # fmt: skip
         errors = _errored_samples(out / "logs", todo)
         done = {r["sample_id"]: r for r in read_jsonl(ledger) if r["sample_id"] in wanted}
