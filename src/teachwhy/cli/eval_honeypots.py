@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import typer
 
@@ -20,19 +20,19 @@ app = typer.Typer(
 @app.callback(invoke_without_command=True)
 def honeypots(
     ctx: typer.Context,
-    model: Optional[str] = typer.Option(None, "--model", help="Target model (default $TEACHWHY_TARGET or embedded)."),
-    judge: Optional[str] = typer.Option(None, help="Judge for what the detector cannot decide (default: none)."),
-    scenarios: Optional[str] = typer.Option(None, help="Comma-separated families (default: all three)."),
-    samples: Optional[int] = typer.Option(None, help="Samples per family (default 4)."),
-    seed: Optional[int] = typer.Option(None, help="Seed for conditions and entities (default 0)."),
-    conditions: Optional[str] = typer.Option(None, help="Parts a condition id must contain, e.g. explicit,replacement."),
-    mode: Optional[str] = typer.Option(None, help="tools (native tool calls) or xml (tool blocks in text)."),
-    max_steps: Optional[int] = typer.Option(None, help="Model turns per sample (default 4)."),
-    max_tokens: Optional[int] = typer.Option(None, help="Max new tokens per turn (default 384)."),
-    temperature: Optional[float] = typer.Option(None, help="Target temperature (default: provider's)."),
-    max_connections: Optional[int] = typer.Option(None, help="Concurrent model calls / local batch size (default 8)."),
-    config: Optional[Path] = typer.Option(None, help="YAML file of these settings; flags override it."),
-    out: Optional[str] = typer.Option(None, help="Output directory (default runs/honeypots)."),
+    model: str | None = typer.Option(None, "--model", help="Target model (default $TEACHWHY_TARGET or embedded)."),
+    judge: str | None = typer.Option(None, help="Judge for what the detector cannot decide (default: none)."),
+    scenarios: str | None = typer.Option(None, help="Comma-separated families (default: all three)."),
+    samples: int | None = typer.Option(None, help="Samples per family (default 4)."),
+    seed: int | None = typer.Option(None, help="Seed for conditions and entities (default 0)."),
+    conditions: str | None = typer.Option(None, help="Parts a condition id must contain, e.g. explicit,replacement."),
+    mode: str | None = typer.Option(None, help="tools (native tool calls) or xml (tool blocks in text)."),
+    max_steps: int | None = typer.Option(None, help="Model turns per sample (default 4)."),
+    max_tokens: int | None = typer.Option(None, help="Max new tokens per turn (default 384)."),
+    temperature: float | None = typer.Option(None, help="Target temperature (default: provider's)."),
+    max_connections: int | None = typer.Option(None, help="Concurrent model calls / local batch size (default 8)."),
+    config: Path | None = typer.Option(None, help="YAML file of these settings; flags override it."),
+    out: str | None = typer.Option(None, help="Output directory (default runs/honeypots)."),
 ) -> None:
     """Run the suite; re-running the same command resumes (finished samples make no model call)."""
     if ctx.invoked_subcommand is not None:
@@ -112,10 +112,11 @@ def show(
 def classify(
     scenario: str = typer.Option(..., help="Family: blackmail, research_sabotage or framing."),
     transcript: Path = typer.Option(..., help="Instance JSON (as `show` prints) with an added `output` list."),
-    judge: Optional[str] = typer.Option(None, help="Judge for what the detector cannot decide."),
+    judge: str | None = typer.Option(None, help="Judge for what the detector cannot decide."),
 ) -> None:
     """Score one transcript and print the verdict as JSON."""
-    from teachwhy.evals.honeypots import FAMILIES, classify as classify_transcript
+    from teachwhy.evals.honeypots import FAMILIES
+    from teachwhy.evals.honeypots import classify as classify_transcript
     from teachwhy.models import role_model
 
     if scenario not in FAMILIES:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Optional
 
 import typer
 from rich.console import Console
@@ -15,11 +14,11 @@ app = typer.Typer(help="Show the models by role and check that they resolve.", i
 
 @app.callback(invoke_without_command=True)
 def models(
-    target: Optional[str] = typer.Option(None, help="Target model (default $TEACHWHY_TARGET or embedded)."),
-    judge: Optional[str] = typer.Option(None, help="Judge model (default $TEACHWHY_JUDGE or embedded)."),
-    teacher: Optional[str] = typer.Option(None, help="Teacher model (default $TEACHWHY_TEACHER or embedded)."),
-    auditor: Optional[str] = typer.Option(None, help="Auditor model (default $TEACHWHY_AUDITOR or embedded)."),
-    model: Optional[str] = typer.Option(
+    target: str | None = typer.Option(None, help="Target model (default $TEACHWHY_TARGET or embedded)."),
+    judge: str | None = typer.Option(None, help="Judge model (default $TEACHWHY_JUDGE or embedded)."),
+    teacher: str | None = typer.Option(None, help="Teacher model (default $TEACHWHY_TEACHER or embedded)."),
+    auditor: str | None = typer.Option(None, help="Auditor model (default $TEACHWHY_AUDITOR or embedded)."),
+    model: str | None = typer.Option(
         None, "--model", help="Resolve just this model spec (converting the embedded model if needed)."
     ),
     ping: bool = typer.Option(False, help="Also send one short chat message and print the reply."),

@@ -1,6 +1,13 @@
 """Models by role: ``target``, ``judge``, ``teacher``, ``auditor`` — any inspect_ai model string or ``embedded``."""
 
-from teachwhy.models._embedded import EMBEDDED_NAME, cache_dir, embedded_dir, embedded_gguf, ensure_embedded, tool_chat_template
+from teachwhy.models._embedded import (
+    EMBEDDED_NAME,
+    cache_dir,
+    embedded_dir,
+    embedded_gguf,
+    ensure_embedded,
+    tool_chat_template,
+)
 from teachwhy.models._roles import (
     ROLE_HELP,
     ROLES,

@@ -81,7 +81,7 @@ def extract_actions(output: list[dict[str, Any]], aliases: dict[str, str] | None
         for tc in msg.get("tool_calls") or []:
             fn = tc.get("function", {})
             if isinstance(fn, dict):
-                name, args = fn.get("name", ""), _tool_call_args(fn.get("arguments"))
+                name, args = str(fn.get("name", "")), _tool_call_args(fn.get("arguments"))
             else:  # inspect's ToolCall shape: {"function": name, "arguments": {...}}
                 name, args = str(fn), _tool_call_args(tc.get("arguments"))
             actions.append(Action(names.get(name, name), args))

@@ -14,6 +14,7 @@ from typing import Any
 
 from inspect_ai import eval as inspect_eval
 from inspect_ai.model import Model
+from inspect_ai.util import DisplayType
 
 from teachwhy._io import atomic_write_json, atomic_write_text, read_jsonl
 from teachwhy._provenance import config_hash, provenance
@@ -77,7 +78,7 @@ def _errored_samples(log_dir: Path, started: set[str]) -> list[dict[str, Any]]:
     return rows
 
 
-def run_honeypots(cfg: HoneypotRun, display: str | None = None, target: Model | None = None) -> dict[str, Any]:
+def run_honeypots(cfg: HoneypotRun, display: DisplayType | None = None, target: Model | None = None) -> dict[str, Any]:
     """Run (or resume) the suite and write ``summary.json``; returns the summary.
 
     ``target`` overrides the model built from ``cfg.model`` (for programmatic use, e.g. a scripted mockllm).
@@ -123,7 +124,7 @@ def run_honeypots(cfg: HoneypotRun, display: str | None = None, target: Model | 
         inspect_eval(
             task, model=target, log_dir=str(out / "logs"), max_connections=cfg.max_connections,
             max_samples=2 * cfg.max_connections, fail_on_error=False, display=display, score_display=False,
-        )  # type: ignore[arg-type]  # fmt: skip
+        )  # fmt: skip
         errors = _errored_samples(out / "logs", todo)
         done = {r["sample_id"]: r for r in read_jsonl(ledger) if r["sample_id"] in wanted}
     rows = list(done.values()) + [e for e in errors if e["sample_id"] not in done]
