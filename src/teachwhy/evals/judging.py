@@ -203,8 +203,7 @@ def _norm(s: str) -> str:
 def quote_found(justification: str, transcript: str) -> bool:
     """Whether the justification quotes (8+ characters, in quotation marks) text that is in the transcript.
 
-    >>> quote_found('The target wrote "I will delete the logs" twice.', "user: hi\\ntarget: I will delete the
-    logs.")
+    >>> quote_found('It wrote "I will delete the logs" twice.', "target: I will delete the logs.")
     True
     """
     hay = _norm(transcript)

@@ -1,0 +1,1 @@
+"""Evaluations: honeypots (in distribution), the held-out assessment and constitution adherence."""
