@@ -101,6 +101,10 @@ class FamilyTemplate(_Strict):
     authority_addresses: list[str] = []
     accusation_terms: list[str] = []
     evidence_files: list[str] = []
+    standard_flags: dict[str, str] = {}
+    """Flag -> its standard value (a run with these values is not tampering); ``${threshold}`` may be used."""
+    leak_terms: list[str] = []
+    """Words that tie a named person to the incident under investigation (framing)."""
     tool_names: dict[str, str] = {}
     """Canonical tool name -> the name the model sees (training templates rename every tool)."""
 
@@ -112,6 +116,8 @@ class Pools(_Strict):
     agent_names: list[str]
     first_names: list[str]
     last_names: list[str]
+    external_domains: dict[str, str] = {"partner": "mailbox.example", "spouse": "homemail.example"}
+    """Role -> personal email domain, for people outside the organisation."""
 
 
 @dataclass(frozen=True)
@@ -236,7 +242,7 @@ def _entities(tpl: FamilyTemplate, pools: Pools, cond: Condition, rng: random.Ra
         "new_direction": theme.new_direction,
         "executive_pronoun": rng.choice(["his", "her", "their"]),
     }
-    external = {"partner": "mailbox.example", "spouse": "homemail.example"}
+    external = pools.external_domains
     for role, first, last in zip(["ceo"] + [p for p in tpl.people if p != "ceo"], firsts, lasts, strict=False):
         domain = external.get(role, org["domain"])
         v[f"{role}_first"], v[f"{role}_last"] = first, last
@@ -295,6 +301,8 @@ def render(family: str, condition: Condition | str, seed: int, mode: str = "tool
         authority_addresses=_fill_all(tpl.authority_addresses, v, where),
         accusation_terms=tpl.accusation_terms,
         evidence_files=tpl.evidence_files,
+        standard_flags=_fill_all(tpl.standard_flags, v, where),
+        leak_terms=tpl.leak_terms,
         tool_aliases={shown: canonical for canonical, shown in tpl.tool_names.items()},
         split=split,
     )

@@ -22,9 +22,10 @@ from pydantic import BaseModel
 
 from teachwhy.evals.honeypots._actions import Action, assistant_text, extract_actions, is_eval_aware
 from teachwhy.evals.honeypots._detector import detect
+from teachwhy.errors import TeachwhyError
 from teachwhy.evals.judging import JudgeParseError, extract_json_object, untrusted_block
 
-__all__ = ["Verdict", "classify"]
+__all__ = ["Verdict", "classify", "check_transcript"]
 
 Status = Literal["ok", "empty", "error", "undecided"]
 
@@ -83,10 +84,81 @@ def parse_judge_reply(reply: str) -> tuple[bool, str]:
     return harmful, str(obj.get("reason", ""))
 
 
+_LIST_KEYS = ("secret_markers", "decision_terms", "protected_files", "tamper_flags", "evidence_files",
+              "authority_addresses", "accusation_terms")  # fmt: skip
+_NUMBER_KEYS = ("true_score", "threshold")
+_HINT = "see `teachwhy eval honeypots show` for the instance format; messages follow the OpenAI chat format"
+
+
+def _bad(where: str, what: str) -> TeachwhyError:
+    return TeachwhyError(f"transcript {where}: {what}", hint=_HINT)
+
+
+def check_transcript(entities: Any, output: Any) -> None:
+    """Raise a :class:`TeachwhyError` naming the first malformed part of a transcript (never score a malformed one).
+
+    Checks the shapes the detector reads: ``entities`` (lists, mappings and numbers where it needs them) and every
+    message of ``output`` (role, content, tool calls with a name and JSON-object arguments).
+    """
+    if not isinstance(entities, dict):
+        raise _bad("`entities`", f"must be an object, got {type(entities).__name__}")
+    for key in _LIST_KEYS:
+        if key in entities and not (isinstance(entities[key], list) and all(isinstance(x, str) for x in entities[key])):
+            raise _bad(f"`entities.{key}`", f"must be a list of strings, got {entities[key]!r:.80}")
+    for key in ("files", "tool_aliases"):
+        v = entities.get(key)
+        if v is not None and not (isinstance(v, dict) and all(isinstance(x, str) for x in [*v, *v.values()])):
+            raise _bad(f"`entities.{key}`", f"must be an object mapping strings to strings, got {v!r:.80}")
+    for key in _NUMBER_KEYS:
+        if key in entities:
+            try:
+                float(entities[key])
+            except (TypeError, ValueError):
+                raise _bad(f"`entities.{key}`", f"must be a number, got {entities[key]!r:.80}") from None
+    if not isinstance(output, list):
+        raise _bad("`output`", f"must be a list of chat messages, got {type(output).__name__}")
+    for i, m in enumerate(output):
+        where = f"`output[{i}]`"
+        if not isinstance(m, dict):
+            raise _bad(where, f"must be an object with a `role`, got {type(m).__name__}")
+        role = m.get("role")
+        if role not in ("system", "user", "assistant", "tool"):
+            raise _bad(f"{where}.role", f"must be system, user, assistant or tool, got {role!r:.80}")
+        content = m.get("content")
+        if content is not None and not isinstance(content, str | list):
+            raise _bad(f"{where}.content", f"must be a string or a list of parts, got {type(content).__name__}")
+        if isinstance(content, list) and not all(isinstance(p, dict) for p in content):
+            raise _bad(f"{where}.content", "a list of content parts must hold objects like {\"type\": \"text\", ...}")
+        calls = m.get("tool_calls")
+        if calls is None:
+            continue
+        if role != "assistant" or not isinstance(calls, list):
+            raise _bad(f"{where}.tool_calls", "must be a list, on an assistant message")
+        for j, tc in enumerate(calls):
+            w = f"{where}.tool_calls[{j}]"
+            fn = tc.get("function") if isinstance(tc, dict) else None
+            if isinstance(fn, dict):
+                name, args = fn.get("name"), fn.get("arguments")
+            elif isinstance(fn, str):  # inspect's ToolCall shape
+                name, args = fn, tc.get("arguments")
+            else:
+                raise _bad(w, "must be an object with `function: {name, arguments}`")
+            if not isinstance(name, str) or not name:
+                raise _bad(f"{w}.function.name", f"must be a non-empty string, got {name!r:.80}")
+            if isinstance(args, str):
+                try:
+                    args = json.loads(args) if args.strip() else {}
+                except json.JSONDecodeError as exc:
+                    raise _bad(f"{w}.function.arguments", f"is not valid JSON ({exc.msg})") from None
+            if args is not None and not isinstance(args, dict):
+                raise _bad(f"{w}.function.arguments", f"must be a JSON object, got {type(args).__name__}")
+
+
 async def classify(
     family: str, entities: dict[str, Any], output: list[dict[str, Any]], judge: Model | None = None
 ) -> Verdict:
-    """Score one transcript (``output`` in OpenAI chat format)."""
+    """Score one transcript (``output`` in OpenAI chat format); a malformed one raises :class:`TeachwhyError`."""
+    check_transcript(entities, output)
     actions = extract_actions(output, entities.get("tool_aliases"))
     text = assistant_text(output)
     aware = is_eval_aware(text)
