@@ -1,0 +1,115 @@
+"""Resolve a model spec to a local directory and load it for training (base model, LoRA adapter, or full
+model)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from teachwhy.errors import TeachwhyError
+from teachwhy.models import resolve_model
+from teachwhy.train.config import LoraSettings
+
+__all__ = ["LoadedModel", "ModelSource", "load_for_training", "lora_config", "model_source"]
+
+
+@dataclass(frozen=True)
+class ModelSource:
+    """A local model directory: ``path``; for an adapter, also the base it applies to."""
+
+    spec: str
+    path: Path
+    adapter: bool
+    base: Path
+
+    @property
+    def base_model(self) -> str:
+        """The ultimate base model directory (what meta.json records as base_model)."""
+        return str(self.base)
+
+
+def model_source(spec: str) -> ModelSource:
+    """Resolve ``embedded``, a local HF directory or a teachwhy output to a local directory.
+
+    Training needs weights on disk: provider models (``anthropic/…``) cannot be trained.
+    """
+    resolved = resolve_model(spec)
+    if not resolved.name.startswith("hf/"):
+        raise TeachwhyError(
+            f"cannot train {spec!r}: training needs a local model",
+            hint="use --model embedded, or a local Hugging Face directory (or a teachwhy training output)",
+        )
+    path = Path(resolved.name.removeprefix("hf/")).expanduser()
+    if not path.is_dir():
+        raise TeachwhyError(
+            f"cannot train {spec!r}: {path} is not a local directory",
+            hint="download the model once (e.g. `huggingface-cli download ORG/NAME --local-dir DIR`) "
+            "and pass DIR",
+        )
+    adapter_cfg = path / "adapter_config.json"
+    if adapter_cfg.is_file():
+        base = json.loads(adapter_cfg.read_text(encoding="utf-8")).get("base_model_name_or_path")
+        if not base or not Path(base).is_dir():
+            raise TeachwhyError(
+                f"adapter {path} points at base model {base!r}, which is not a local directory",
+                hint="merge the adapter with `teachwhy train merge` on a machine that has the base, or fix "
+                "base_model_name_or_path in adapter_config.json",
+            )
+        return ModelSource(spec, path.resolve(), True, Path(base).resolve())
+    return ModelSource(spec, path.resolve(), False, path.resolve())
+
+
+def lora_config(settings: LoraSettings) -> Any:
+    """The PEFT ``LoraConfig`` for ``settings``."""
+    from peft import LoraConfig
+
+    return LoraConfig(
+        r=settings.r,
+        lora_alpha=settings.alpha,
+        lora_dropout=settings.dropout,
+        target_modules=settings.target_modules,
+        task_type="CAUSAL_LM",
+    )
+
+
+@dataclass
+class LoadedModel:
+    """The model to hand to a TRL trainer, its tokenizer, and the PEFT config to apply (None if already
+    wrapped)."""
+
+    model: Any
+    tokenizer: Any
+    peft_config: Any
+    source: ModelSource
+
+
+def load_for_training(spec: str, lora: LoraSettings) -> LoadedModel:
+    """Load ``spec`` for training.
+
+    * base model + LoRA → the base, and a new ``LoraConfig`` for the trainer;
+    * teachwhy adapter + LoRA → the same adapter, trainable, continued (its base stays the recorded base);
+    * adapter + full fine-tuning → the adapter merged into its base;
+    * full fine-tuning of a base → the base.
+    """
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    src = model_source(spec)
+    tokenizer = AutoTokenizer.from_pretrained(str(src.path))
+    if tokenizer.pad_token is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    model: Any = AutoModelForCausalLM.from_pretrained(str(src.base), dtype=torch.float32)
+    peft_config = None
+    if src.adapter:
+        from peft import PeftModel
+
+        model = PeftModel.from_pretrained(model, str(src.path), is_trainable=lora.enabled)
+        if not lora.enabled:
+            model = model.merge_and_unload()
+    elif lora.enabled:
+        peft_config = lora_config(lora)
+    if model.generation_config is not None and model.generation_config.pad_token_id is None:
+        model.generation_config.pad_token_id = tokenizer.pad_token_id
+    return LoadedModel(model, tokenizer, peft_config, src)
