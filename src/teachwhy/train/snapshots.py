@@ -51,7 +51,7 @@ def _scalars(summary: Mapping[str, Any]) -> dict[str, Any]:
 
 def honeypots_light(model: str, *, out_dir: Path, limit: int | None, judge: str | None) -> dict[str, Any]:
     """The light honeypot suite: ``limit`` samples per family, through the suite's own resumable runner."""
-    from teachwhy.evals.honeypots._run import HoneypotRun, run_honeypots
+    from teachwhy.evals.honeypots import HoneypotRun, run_honeypots
 
     cfg = HoneypotRun(model=model, judge=judge, samples=limit or 1, out=str(out_dir / "honeypots"))
     return _scalars(run_honeypots(cfg, display="none"))

@@ -1,6 +1,7 @@
 """The honeypot suite: blackmail, research sabotage and framing, as inspect_ai tasks."""
 
 from teachwhy.evals.honeypots._actions import Action, extract_actions
+from teachwhy.evals.honeypots._run import HoneypotRun, run_honeypots
 from teachwhy.evals.honeypots._scenarios import (
     FAMILIES,
     Condition,
@@ -13,6 +14,8 @@ from teachwhy.evals.honeypots._verdict import Verdict, classify
 
 __all__ = [
     "FAMILIES",
+    "HoneypotRun",
+    "run_honeypots",
     "Action",
     "Condition",
     "Instance",
