@@ -10,7 +10,7 @@ export TRANSFORMERS_OFFLINE := 1
 export HF_DATASETS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup demo test lint typecheck clean
+.PHONY: setup demo test browser clean
 
 setup: $(STAMP)
 
@@ -28,7 +28,14 @@ $(STAMP): pyproject.toml
 demo: setup
 	$(VENV)/bin/teachwhy demo
 
-test: setup
+# The report test opens the HTML report in headless Chromium (Debian's package). Installed when missing and we
+# may (root with apt-get); otherwise that one test is skipped and says why.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	  (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || \
+	  echo "note: chromium not installed; the report's browser test will be skipped"; }
+
+test: setup browser
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest -q
