@@ -24,6 +24,6 @@ def test_models_lists_roles_without_keys(cli: Cli, monkeypatch: pytest.MonkeyPat
     assert "OPENAI_API_KEY set" in out and "SECRET" not in out
 
 
-def test_unavailable_group_says_so(cli: Cli) -> None:
+def test_missing_config_file_is_a_clear_error(cli: Cli) -> None:
     code, _, err = cli("experiment", "run", "x.yaml")
-    assert code != 0 and "not available yet" in err
+    assert code == 2 and "config file not found: x.yaml" in err and "Traceback" not in err

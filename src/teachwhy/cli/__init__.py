@@ -30,10 +30,11 @@ app.add_typer(report.app, name="report")
 def demo(
     out: str = typer.Option("runs/demo", help="Output directory."),
 ) -> None:
-    """Run the main job on the embedded model (offline): until the experiment demo lands, the honeypot eval."""
-    from teachwhy.cli.eval import run_demo_eval
+    """Run the main job on the embedded model (offline): model organism, three interventions, honeypot suite and
+    light held-out assessment on every arm, then the report (experiments/demo.yaml; resumable)."""
+    from teachwhy.experiments.demo import run_demo
 
-    run_demo_eval(out)
+    run_demo(out)
 
 
 def _version(value: bool) -> None:

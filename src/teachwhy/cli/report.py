@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
-import typer
+from pathlib import Path
 
-from teachwhy.cli._common import not_available
+import typer
 
 app = typer.Typer(help="Write the HTML report of a run directory.", invoke_without_command=True)
 
 
 @app.callback(invoke_without_command=True)
-def report(run_dir: str = typer.Argument(..., help="Run directory.")) -> None:
-    """Write RUN_DIR/report.html with the study's figures."""
-    not_available("report", 7)
+def report(run_dir: Path = typer.Argument(..., help="Run directory (of `teachwhy experiment run`).")) -> None:
+    """Write RUN_DIR/report/report.html (figures embedded) and the PNGs; print the page's path.
+
+    The results table, ledger and timings are rebuilt from the finished stages first when the experiment's
+    config is there, so the report can be refreshed while a run is still going.
+    """
+    from teachwhy.experiments import ExperimentConfig, expand, finalize, read_done
+    from teachwhy.report import write_report
+
+    exp = run_dir / "experiment.json"
+    if exp.exists():
+        import json
+
+        cfg = ExperimentConfig.model_validate(json.loads(exp.read_text())["config"])
+        done = {s.id: m for s in expand(cfg) if (m := read_done(run_dir, s)) is not None}
+        page = finalize(cfg, run_dir, done)["report"]
+    else:
+        page = write_report(run_dir)
+    typer.echo(str(page))

@@ -1,0 +1,60 @@
+"""The real stage runner builds valid configs for the other stages' public APIs (their runs are stubbed)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from teachwhy.experiments import expand, load_experiment
+from teachwhy.experiments.stages import run_stage
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_train_and_eval_stages_of_the_demo_build_valid_configs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import teachwhy.evals.assessment as assessment
+    import teachwhy.evals.honeypots._run as hp_run
+    import teachwhy.train as train
+
+    seen: dict[str, Any] = {}
+
+    def fake_sft(cfg: Any) -> dict[str, Any]:
+        seen.setdefault("sft", []).append(cfg)
+        return {"tokens_seen": 1234, "global_step": 2}
+
+    def fake_hp(cfg: Any, display: Any = None) -> dict[str, Any]:
+        seen["hp"] = cfg
+        return {}
+
+    def fake_as(cfg: Any, out: Path, display: str = "none") -> dict[str, Any]:
+        seen["as"] = cfg
+        return {}
+
+    monkeypatch.setattr(train, "run_sft", fake_sft)
+    monkeypatch.setattr(hp_run, "run_honeypots", fake_hp)
+    monkeypatch.setattr(assessment, "run_assessment", fake_as)
+    cfg = load_experiment(REPO / "experiments" / "demo.yaml", {"out": str(tmp_path)})
+    stages = {s.id: s for s in expand(cfg)}
+    data = {"path": str(tmp_path / "d.jsonl"), "tokens": 10}
+    org = run_stage(stages["train/organism/s0/0"], tmp_path / "o", {"data/organism-harmful": data})
+    assert org["model"] == str(tmp_path / "o" / "model") and org["arm_tokens"] == 1234
+    sft = seen["sft"][0]
+    assert sft.model == "embedded" and sft.train.learning_rate == 5e-4 and sft.train.max_length == 1536
+    run_stage(stages["train/difficult-advice/s0/0"], tmp_path / "a", {"data/advice": data, "train/organism/s0/0": org})
+    assert seen["sft"][1].model == org["model"]  # the intervention starts from the organism
+    res = run_stage(stages["eval/honeypots/organism/s0/r0"], tmp_path / "e", {"train/organism/s0/0": org})
+    assert seen["hp"].model == org["model"] and seen["hp"].samples == 2 and seen["hp"].max_steps == 2
+    assert res["summary"].endswith("summary.json")
+    run_stage(stages["eval/assessment/organism/s0/r0"], tmp_path / "f", {"train/organism/s0/0": org})
+    assert seen["as"].light and seen["as"].target == org["model"]
+
+
+def test_scripted_data_stage_runs_for_real(tmp_path: Path) -> None:
+    cfg = load_experiment(REPO / "experiments" / "demo.yaml", {"out": str(tmp_path)})
+    stage = next(s for s in expand(cfg) if s.id == "data/advice")
+    res = run_stage(stage, tmp_path / "adv", {})
+    rows = [json.loads(line) for line in Path(res["path"]).read_text().splitlines()]
+    assert len(rows) == res["rows"] == stage.spec["n"] and rows[0]["messages"]
