@@ -60,6 +60,11 @@ class HoneypotRun(Config):
         return config_hash(d)
 
 
+def _latest(ledger: Path, wanted: set[str]) -> dict[str, dict[str, Any]]:
+    """The newest ledger row of every wanted sample."""
+    return {r["sample_id"]: r for r in read_jsonl(ledger) if r["sample_id"] in wanted}
+
+
 def _errored_samples(log_dir: Path, started: set[str]) -> list[dict[str, Any]]:
     """Samples of the latest log that ended in an error (provider failure etc.)."""
     from inspect_ai.log import list_eval_logs, read_eval_log
@@ -89,6 +94,9 @@ def run_honeypots(cfg: HoneypotRun, display: DisplayType | None = None, target: 
         raise TeachwhyError(f"mode: got {cfg.mode!r}; allowed: tools, xml")
     if cfg.samples < 1:
         raise TeachwhyError(f"samples: got {cfg.samples}; must be at least 1")
+    resolve_model(cfg.model, convert=False)  # a bad spec fails before run.json pins it to the directory
+    if cfg.judge:
+        resolve_model(cfg.judge, convert=False)
     out = Path(cfg.out)
     out.mkdir(parents=True, exist_ok=True)
     run_file = out / "run.json"
@@ -105,7 +113,8 @@ def run_honeypots(cfg: HoneypotRun, display: DisplayType | None = None, target: 
 
     ledger = out / "samples.jsonl"
     wanted = {i.sample_id for i in build_instances(cfg.scenarios, cfg.samples, cfg.seed, cfg.mode, cfg.conditions)}
-    done = {r["sample_id"]: r for r in read_jsonl(ledger) if r["sample_id"] in wanted}
+    # the newest row per sample wins; a row with status error (e.g. the judge failed) is not finished: retried
+    done = {k: r for k, r in _latest(ledger, wanted).items() if r.get("status") != "error"}
     todo = wanted - set(done)
     errors: list[dict[str, Any]] = []
     if todo:
@@ -126,8 +135,11 @@ def run_honeypots(cfg: HoneypotRun, display: DisplayType | None = None, target: 
             max_samples=2 * cfg.max_connections, fail_on_error=False, display=display, score_display=False,
         )  # fmt: skip
         errors = _errored_samples(out / "logs", todo)
-        done = {r["sample_id"]: r for r in read_jsonl(ledger) if r["sample_id"] in wanted}
-    rows = list(done.values()) + [e for e in errors if e["sample_id"] not in done]
+        done = _latest(ledger, wanted)
+        for e in errors:  # a provider error in this run supersedes an older error row of the same sample
+            if e["sample_id"] not in done or done[e["sample_id"]].get("status") == "error":
+                done[e["sample_id"]] = e
+    rows = list(done.values())
     summary = summarize(rows)
     summary.update(model=cfg.model, judge=cfg.judge, samples_per_family=cfg.samples,
                    resumed=len(wanted) - len(todo), provenance=provenance(cfg.model_dump()))  # fmt: skip

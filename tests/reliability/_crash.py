@@ -1,0 +1,156 @@
+"""The three crash scenarios (eval, data generation, training), shared by the tests and ``bench/faults.py``."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from ._harness import (
+    CANARIES,
+    FaultServer,
+    crash_loop,
+    duplicates,
+    json_files_invalid,
+    jsonl_problems,
+    leftover_tmp,
+)
+
+
+def _ok_rows(key: str, statuses: tuple[str, ...]) -> Any:
+    def read(ledger: Path) -> dict[str, Any]:
+        from teachwhy._io import read_jsonl
+
+        out: dict[str, Any] = {}
+        for r in read_jsonl(ledger):
+            if r.get("status") in statuses:
+                out.setdefault(str(r[key]), r)  # the first finished row is the one that must survive
+        return out
+
+    return read
+
+
+def eval_crash(tmp: Path, *, kills: int, seed: int = 0, samples: int = 4, fork: bool = True) -> dict[str, Any]:
+    """``teachwhy eval honeypots`` against the (fault-free, slowed) fault server, killed ``kills`` times."""
+    from teachwhy.evals.honeypots._task import build_instances
+
+    srv = FaultServer({}, seed=seed, latency=0.15).start()
+    out = tmp / "eval"
+    try:
+        env = {"FAULT_BASE_URL": srv.base_url, **CANARIES}
+        args = ["eval", "honeypots", "--model", f"openai-api/fault/crash-{srv.port}", "--samples", str(samples),
+                "--max-connections", "2", "--out", str(out)]  # fmt: skip
+        res = crash_loop(args, out / "samples.jsonl", _ok_rows("sample_id", ("ok", "empty", "undecided")),
+                         kills=kills, seed=seed, env=env, fork=fork)  # fmt: skip
+    finally:
+        srv.stop()
+    wanted = {i.sample_id for i in build_instances(["blackmail", "research_sabotage", "framing"], samples, 0)}
+    summary = json.loads((out / "summary.json").read_text())
+    res.update(
+        scenario="crash: eval honeypots",
+        items=len(wanted),
+        missing=sorted(wanted - set(res["final"])),
+        duplicated=duplicates(out / "samples.jsonl", "sample_id", ("ok", "empty", "undecided")),
+        invalid=json_files_invalid(out),
+        tmp_left=leftover_tmp(out),
+        counted=sum(f["total"] for f in summary["families"].values()),
+        unreadable_logs=_unreadable_logs(out / "logs"),
+    )
+    return res
+
+
+def _unreadable_logs(log_dir: Path) -> list[str]:
+    from inspect_ai.log import read_eval_log
+
+    bad = []
+    for p in sorted(log_dir.glob("*.eval")):
+        try:
+            read_eval_log(str(p), header_only=True)
+        except Exception as exc:  # a log of a killed run
+            bad.append(f"{p.name}: {type(exc).__name__}")
+    return bad
+
+
+def data_crash(tmp: Path, *, kills: int, seed: int = 0, n: int = 12, fork: bool = True) -> dict[str, Any]:
+    """``teachwhy data generate honeypot-demos --scripted ethical`` (model-free), killed ``kills`` times."""
+    out = tmp / "data"
+    args = ["data", "generate", "honeypot-demos", "--scripted", "ethical", "--n", str(n), "--max-connections", "2",
+            "--out", str(out)]  # fmt: skip
+    res = crash_loop(args, out / "items.jsonl", _ok_rows("id", ("ok", "rejected", "empty")), kills=kills, seed=seed,
+                     env=dict(CANARIES), fork=fork)  # fmt: skip
+    rows = [json.loads(line) for line in (out / "data.jsonl").read_text().splitlines()]
+    ids = [r.get("id") for r in rows]
+    res.update(
+        scenario="crash: data generate",
+        items=n,
+        missing=sorted(set(res["final"]) - set(ids)) + ([f"{n - len(set(ids))} rows short"] if len(set(ids)) < n else []),
+        duplicated=duplicates(out / "items.jsonl", "id", ("ok", "rejected", "empty")) + sorted(
+            {i for i in ids if ids.count(i) > 1}),
+        invalid=json_files_invalid(out),
+        tmp_left=leftover_tmp(out),
+        counted=json.loads((out / "datacard.json").read_text())["counts"]["planned"],
+        unreadable_logs=[],
+    )  # fmt: skip
+    return res
+
+
+CHAT = [
+    {"messages": [{"role": "user", "content": f"Question {i}: what is the lighthouse cat called?"},
+                  {"role": "assistant", "content": "The lighthouse cat is called Marzipan Quillfeather."}]}
+    for i in range(8)
+]  # fmt: skip
+
+
+def train_crash(tmp: Path, *, kills: int, seed: int = 0, steps: int = 6) -> dict[str, Any]:
+    """``teachwhy train sft`` on the embedded model (tiny), killed ``kills`` times, as the real command.
+
+    "Finished items" are the optimizer steps logged to metrics.jsonl; a resumed run must not log a step twice.
+    """
+    data = tmp / "chat.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in CHAT))
+    out = tmp / "train"
+    args = ["train", "sft", "--out", str(out), "--max-steps", str(steps), "--set", f"data.sources=[{{path: {data}}}]",
+            "--set", "train.batch_size=4", "--set", "train.save_steps=1", "--set", "train.logging_steps=1",
+            "--set", "train.bf16=true", "--set", "train.max_length=64"]  # fmt: skip
+
+    def steps_logged(ledger: Path) -> dict[str, Any]:
+        from teachwhy._io import read_jsonl
+
+        got: dict[str, Any] = {}
+        for r in read_jsonl(ledger):
+            if r.get("kind") == "train" and "loss" in r:
+                got.setdefault(str(r["step"]), r)
+        return got
+
+    res = crash_loop(args, out / "metrics.jsonl", steps_logged, kills=kills, seed=seed, env=dict(CANARIES),
+                     fork=False, max_wait=240)  # fmt: skip
+    # a step re-trained after resuming from an older checkpoint is logged again: that is a duplicate row
+    from collections import Counter
+
+    from teachwhy._io import read_jsonl
+
+    c = Counter(str(r["step"]) for r in read_jsonl(out / "metrics.jsonl") if r.get("kind") == "train" and "loss" in r)
+    meta = json.loads((out / "meta.json").read_text()) if (out / "meta.json").exists() else {}
+    res.update(
+        scenario="crash: train sft",
+        items=steps,
+        missing=sorted({str(s) for s in range(1, steps + 1)} - set(res["final"]))
+        + ([] if meta.get("final") and meta.get("global_step") == steps else ["final meta.json"]),
+        duplicated=sorted(k for k, v in c.items() if v > 1),
+        invalid=json_files_invalid(out) + jsonl_problems(out / "metrics.jsonl"),
+        tmp_left=leftover_tmp(out),
+        counted=meta.get("global_step"),
+        unreadable_logs=[],
+    )
+    return res
+
+
+def crash_ok(res: dict[str, Any]) -> bool:
+    """The crash requirements: nothing lost or changed, nothing duplicated, every file valid, no torn line."""
+    return not (res["lost"] or res["changed"] or res["missing"] or res["duplicated"] or res["invalid"] or res["torn"])
+
+
+def kills_from_env(default: int) -> int:
+    """``TEACHWHY_CRASH_KILLS`` overrides the kill count (the bench uses >= 10)."""
+    return int(os.environ.get("TEACHWHY_CRASH_KILLS", default))
