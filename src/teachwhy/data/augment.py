@@ -85,6 +85,22 @@ def augment_rows(
     return out, stats
 
 
+def _check_row(row: dict[str, Any], where: str) -> None:
+    """A row is chat (``messages``: list of {role, content: str|None, ...}) or a document (``text``: str)."""
+    hint = "chat rows hold `messages` (a list of {role, content}); document rows hold `text` (a string)"
+    if "messages" in row:
+        msgs = row["messages"]
+        if not isinstance(msgs, list) or not msgs:
+            raise TeachwhyError(f"{where}: `messages` must be a non-empty list", hint=hint)
+        for j, m in enumerate(msgs):
+            if not isinstance(m, dict) or m.get("role") not in ("system", "user", "assistant", "tool"):
+                raise TeachwhyError(f"{where}: messages[{j}] needs a role of system, user, assistant or tool", hint=hint)
+            if m.get("content") is not None and not isinstance(m["content"], str | list):
+                raise TeachwhyError(f"{where}: messages[{j}].content must be a string", hint=hint)
+    elif not isinstance(row.get("text"), str):
+        raise TeachwhyError(f"{where}: neither `messages` nor a string `text`", hint=hint)
+
+
 def _data_file(path: Path) -> Path:
     data = path / "data.jsonl" if path.is_dir() else path
     if not data.is_file():
@@ -103,10 +119,17 @@ def augment_path(src: str, dst: str, *, tools: bool, system_prompts: bool, seed:
     rows = list(read_jsonl(src_file))
     if not rows:
         raise TeachwhyError(f"{src_file} holds no rows")
+    for i, row in enumerate(rows):
+        _check_row(row, f"{src_file}:{i + 1}")
     new, stats = augment_rows(rows, tools=tools, system_prompts=system_prompts, seed=seed)
     atomic_write_text(out / "data.jsonl", "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in new))
     card_path = src_file.parent / "datacard.json"
-    card: dict[str, Any] = json.loads(card_path.read_text(encoding="utf-8")) if card_path.is_file() else {}
+    try:
+        card: dict[str, Any] = json.loads(card_path.read_text(encoding="utf-8")) if card_path.is_file() else {}
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise TeachwhyError(f"{card_path} is not valid JSON: {exc}", hint="fix or delete the datacard") from None
+    if not isinstance(card, dict):
+        raise TeachwhyError(f"{card_path} must hold a JSON object", hint="fix or delete the datacard")
     settings = {"source": str(src_file), "tools": tools, "system_prompts": system_prompts, "seed": seed}
     card["augment"] = {**settings, **stats, "provenance": provenance(settings)}
     card["rows"] = len(new)

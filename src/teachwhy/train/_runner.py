@@ -4,10 +4,12 @@ meta.json."""
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 from pathlib import Path
 from typing import Any
 
+from teachwhy._io import atomic_write_text, read_jsonl
 from teachwhy.errors import TeachwhyError
 from teachwhy.train.config import SnapshotSettings, TrainSettings
 from teachwhy.train.meta import MetaWriter, MetricsLog, RunInfo
@@ -90,11 +92,12 @@ def train_and_save(
     Returns the meta.json payload of the final artifact.
     """
     log_path = metrics_path or out / METRICS
+    resume = last_checkpoint(out) if settings.resume else None
+    _truncate_metrics(log_path, stage, _checkpoint_step(resume))
     trainer.add_callback(MetricsLog(log_path, stage))
     trainer.add_callback(MetaWriter(info))
     if snapshots.evals and (snapshots.every_steps or snapshots.at_end):
         trainer.add_callback(SnapshotCallback(snapshots, out, info, log_path, stage))
-    resume = last_checkpoint(out) if settings.resume else None
     if resume:
         print(f"resuming from {resume}", flush=True)
     trainer.train(resume_from_checkpoint=resume)
@@ -113,3 +116,24 @@ def set_offline() -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+def _checkpoint_step(checkpoint: Any) -> int:
+    """The global step a checkpoint directory (``checkpoint-N``) holds; 0 without one."""
+    if not checkpoint:
+        return 0
+    try:
+        return int(str(Path(checkpoint).name).rsplit("-", 1)[-1])
+    except ValueError:
+        return 0
+
+
+def _truncate_metrics(path: Path, stage: str | None, keep_until: int) -> None:
+    """Drop this stage's metric rows past the step training restarts from, so steps re-trained after a crash
+    are logged once (the file is rewritten atomically)."""
+    if not path.exists():
+        return
+    rows = list(read_jsonl(path))
+    kept = [r for r in rows if r.get("stage") != stage or int(r.get("step") or 0) <= keep_until]
+    if len(kept) != len(rows):
+        atomic_write_text(path, "".join(json.dumps(r, ensure_ascii=False, default=str) + "\n" for r in kept))
