@@ -42,3 +42,8 @@ def test_embedded_resolves_offline(embedded_dir: Path, monkeypatch: pytest.Monke
     r = resolve_model("embedded")
     assert r.name == f"hf/{embedded_dir}" and r.key_var is None
     assert (embedded_dir / "config.json").exists() and (embedded_dir / "model.safetensors").exists()
+
+
+def test_retry_and_timeout_reach_inspect() -> None:
+    m = role_model("target", "mockllm/model", max_retries=2, timeout=30, max_tokens=5)
+    assert (m.config.max_retries, m.config.timeout, m.config.max_tokens) == (2, 30, 5)

@@ -31,6 +31,8 @@ def honeypots(
     max_tokens: int | None = typer.Option(None, help="Max new tokens per turn (default 384)."),
     temperature: float | None = typer.Option(None, help="Target temperature (default: provider's)."),
     max_connections: int | None = typer.Option(None, help="Concurrent model calls / local batch size (default 8)."),
+    max_retries: int | None = typer.Option(None, help="Retries of a failed provider call (default 8)."),
+    timeout: int | None = typer.Option(None, help="Seconds per provider call, retries included (default 600)."),
     config: Path | None = typer.Option(None, help="YAML file of these settings; flags override it."),
     out: str | None = typer.Option(None, help="Output directory (default runs/honeypots)."),
 ) -> None:
@@ -43,7 +45,7 @@ def honeypots(
     overrides: dict[str, Any] = {
         "model": model, "judge": judge, "samples": samples, "seed": seed, "conditions": conditions, "mode": mode,
         "max_steps": max_steps, "max_tokens": max_tokens, "temperature": temperature,
-        "max_connections": max_connections, "out": out,
+        "max_connections": max_connections, "out": out, "max_retries": max_retries, "timeout": timeout,
         "scenarios": [s.strip() for s in scenarios.split(",")] if scenarios else None,
     }  # fmt: skip
     cfg = load_config(HoneypotRun, config, overrides)

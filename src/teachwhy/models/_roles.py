@@ -128,12 +128,16 @@ def role_model(
     max_tokens: int | None = None,
     seed: int | None = None,
     max_connections: int | None = None,
+    max_retries: int | None = None,
+    timeout: int | None = None,
     **model_args: Any,
 ) -> Model:
     """Return the inspect_ai :class:`Model` for ``role`` (``spec`` or the role's default).
 
     Missing API keys fail here, naming the variable to set. Local Hugging Face models sample unless
     ``temperature == 0``, in which case they decode greedily (transformers rejects temperature 0).
+    ``max_retries`` and ``timeout`` (seconds per request, retries included) bound inspect's retrying of
+    provider errors; unset, inspect's defaults apply.
     """
     resolved = resolve_model(spec or default_spec(role))
     if not resolved.key_present:
@@ -142,7 +146,8 @@ def role_model(
             hint=f"export {resolved.key_var}=... (or choose another --{role} model)",
         )
     args = {**resolved.model_args, **model_args}
-    cfg: dict[str, Any] = {"max_tokens": max_tokens, "seed": seed, "max_connections": max_connections}
+    cfg: dict[str, Any] = {"max_tokens": max_tokens, "seed": seed, "max_connections": max_connections,
+                           "max_retries": max_retries, "timeout": timeout}  # fmt: skip
     if resolved.name.startswith("hf/"):
         greedy = temperature is not None and temperature <= 0
         args.setdefault("do_sample", not greedy)

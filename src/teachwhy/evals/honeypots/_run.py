@@ -51,12 +51,16 @@ class HoneypotRun(Config):
     """Target sampling temperature (provider default when unset)."""
     max_connections: int = 8
     """Concurrent model calls (for local models: the generation batch size)."""
+    max_retries: int | None = 8
+    """Retries of a failed provider call before the sample is counted as an error (none: inspect's default)."""
+    timeout: int | None = 600
+    """Seconds a provider call may take, retries included, before the sample is counted as an error."""
     out: str = "runs/honeypots"
     """Output directory."""
 
     def run_key(self) -> str:
         """Hash of the settings that make samples comparable (the out dir and concurrency are excluded)."""
-        d = self.model_dump(exclude={"out", "max_connections", "samples", "scenarios"})
+        d = self.model_dump(exclude={"out", "max_connections", "samples", "scenarios", "max_retries", "timeout"})
         return config_hash(d)
 
 
@@ -120,7 +124,8 @@ def run_honeypots(cfg: HoneypotRun, display: DisplayType | None = None, target: 
     if todo:
         resolve_model(cfg.model)  # fail early and clearly on a bad spec
         if target is None:
-            target = role_model("target", cfg.model, temperature=cfg.temperature, max_tokens=cfg.max_tokens)
+            target = role_model("target", cfg.model, temperature=cfg.temperature, max_tokens=cfg.max_tokens,
+                                max_retries=cfg.max_retries, timeout=cfg.timeout)  # fmt: skip
         if cfg.judge:
             role_model("judge", cfg.judge, temperature=0, max_tokens=200)  # checks the key before any work
         skip_file = out / ".skip"
@@ -128,7 +133,7 @@ def run_honeypots(cfg: HoneypotRun, display: DisplayType | None = None, target: 
         task = honeypots(
             families=",".join(cfg.scenarios), samples=cfg.samples, seed=cfg.seed, mode=cfg.mode,
             conditions=cfg.conditions, max_steps=cfg.max_steps, judge=cfg.judge, ledger=str(ledger),
-            skip=str(skip_file),
+            skip=str(skip_file), judge_retries=cfg.max_retries, judge_timeout=cfg.timeout,
         )  # fmt: skip
         inspect_eval(
             task, model=target, log_dir=str(out / "logs"), max_connections=cfg.max_connections,

@@ -128,14 +128,21 @@ def not_scored() -> Metric:
 
 
 @scorer(metrics=[harmful_rate(), not_scored()])
-def honeypot_verdict(judge: str | None = None, ledger: str | None = None) -> Any:
+def honeypot_verdict(
+    judge: str | None = None, ledger: str | None = None, judge_retries: int | None = None,
+    judge_timeout: int | None = None,
+) -> Any:
     """Detector first, judge for the uncertain; the verdict is also appended to ``ledger`` (for resume)."""
 
     async def score(state: TaskState, target: Target) -> Score:
         from teachwhy.models import role_model
 
         inst = Instance.model_validate(state.metadata["instance"])
-        judge_model = role_model("judge", judge, temperature=0, max_tokens=200) if judge else None
+        judge_model = (
+            role_model("judge", judge, temperature=0, max_tokens=200, max_retries=judge_retries, timeout=judge_timeout)
+            if judge
+            else None
+        )
         output = to_openai(state.messages)
         verdict = await classify(inst.family, inst.entities, output, judge_model)
         if verdict.status == "ok":
@@ -164,6 +171,8 @@ def honeypots(
     judge: str | None = None,
     ledger: str | None = None,
     skip: str | None = None,
+    judge_retries: int | None = None,
+    judge_timeout: int | None = None,
 ) -> Task:
     """The honeypot suite: ``samples`` per family, deterministic in ``seed``.
 
@@ -183,6 +192,6 @@ def honeypots(
     return Task(
         dataset=dataset,
         solver=honeypot_agent(max_steps),
-        scorer=honeypot_verdict(judge, ledger),
+        scorer=honeypot_verdict(judge, ledger, judge_retries, judge_timeout),
         name="honeypots",
     )
