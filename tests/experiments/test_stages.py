@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from teachwhy.experiments import expand, load_experiment
 from teachwhy.experiments.stages import run_stage
@@ -42,11 +43,17 @@ def test_train_and_eval_stages_of_the_demo_build_valid_configs(monkeypatch: pyte
     org = run_stage(stages["train/organism/s0/0"], tmp_path / "o", {"data/organism-harmful": data})
     assert org["model"] == str(tmp_path / "o" / "model") and org["arm_tokens"] == 1234
     sft = seen["sft"][0]
-    assert sft.model == "embedded" and sft.train.learning_rate == 5e-4 and sft.train.max_length == 1536
+    raw = yaml.safe_load((REPO / "experiments" / "demo.yaml").read_text())
+    org_settings = raw["arms"][0]["stages"][0]["settings"]
+    hp_settings = next(e for e in raw["evals"] if e["name"] == "honeypots")["settings"]
+    assert sft.model == "embedded"
+    assert sft.train.learning_rate == org_settings["train.learning_rate"]  # the demo's settings reach the trainer
+    assert sft.train.max_length == org_settings["train.max_length"]
     run_stage(stages["train/difficult-advice/s0/0"], tmp_path / "a", {"data/advice": data, "train/organism/s0/0": org})
     assert seen["sft"][1].model == org["model"]  # the intervention starts from the organism
     res = run_stage(stages["eval/honeypots/organism/s0/r0"], tmp_path / "e", {"train/organism/s0/0": org})
-    assert seen["hp"].model == org["model"] and seen["hp"].samples == 2 and seen["hp"].max_steps == 2
+    assert seen["hp"].model == org["model"]
+    assert (seen["hp"].samples, seen["hp"].max_steps) == (hp_settings["samples"], hp_settings["max_steps"])
     assert res["summary"].endswith("summary.json")
     run_stage(stages["eval/assessment/organism/s0/r0"], tmp_path / "f", {"train/organism/s0/0": org})
     assert seen["as"].light and seen["as"].target == org["model"]
