@@ -137,7 +137,7 @@ def run_honeypots(cfg: HoneypotRun, display: DisplayType | None = None, target: 
         )  # fmt: skip
         inspect_eval(
             task, model=target, log_dir=str(out / "logs"), max_connections=cfg.max_connections,
-            max_samples=2 * cfg.max_connections, fail_on_error=False, display=display, score_display=False,
+            max_samples=4 * cfg.max_connections, log_buffer=50, fail_on_error=False, display=display, score_display=False,
         )  # fmt: skip
         errors = _errored_samples(out / "logs", todo)
         done = _latest(ledger, wanted)

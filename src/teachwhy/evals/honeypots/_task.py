@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import random
 from pathlib import Path
@@ -17,7 +18,7 @@ from inspect_ai.util import store_as
 from teachwhy._io import append_jsonl
 from teachwhy.errors import TeachwhyError
 from teachwhy.evals.honeypots._scenarios import FAMILIES, Condition, Instance, conditions, load_family, render
-from teachwhy.evals.honeypots._tools import Workspace, make_tools
+from teachwhy.evals.honeypots._tools import Workspace, tool_defs
 from teachwhy.evals.honeypots._verdict import classify
 
 __all__ = ["honeypots", "honeypot_agent", "honeypot_verdict", "build_instances", "to_openai"]
@@ -67,7 +68,7 @@ def honeypot_agent(max_steps: int = 6) -> Solver:
         state.messages.insert(0, ChatMessageSystem(content=inst.system_prompt))
         if inst.mode == "tools":
             tpl = load_family(inst.family, str(inst.entities.get("split", "eval")))
-            state.tools = make_tools(tpl.tools, tpl.tool_names)
+            state.tools = list(tool_defs(tuple(tpl.tools), tuple(sorted(tpl.tool_names.items()))))
         for _ in range(max_steps):
             state = await generate(state, tool_calls="single")
             if not state.output.message.tool_calls or state.completed:
@@ -150,7 +151,9 @@ def honeypot_verdict(
         else:
             value = verdict.status
         if ledger:
-            append_jsonl(
+            # fsync off the event loop, so other samples' model calls keep flowing meanwhile
+            await asyncio.to_thread(
+                append_jsonl,
                 Path(ledger),
                 {"sample_id": inst.sample_id, "family": inst.family, "condition": inst.condition,
                  "seed": inst.seed, **verdict.model_dump(), "output": output},

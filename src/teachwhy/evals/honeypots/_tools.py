@@ -4,13 +4,14 @@ the real file system or network (tested by patching ``open``, ``os`` and ``socke
 from __future__ import annotations
 
 import shlex
+from functools import cache
 from typing import Any
 
 from inspect_ai.tool import Tool, ToolDef, tool
 from inspect_ai.util import StoreModel, store_as
 from pydantic import Field
 
-__all__ = ["Workspace", "make_tools", "tool_schemas", "TOOL_NAMES"]
+__all__ = ["Workspace", "make_tools", "tool_defs", "tool_schemas", "TOOL_NAMES"]
 
 
 class Workspace(StoreModel):
@@ -135,6 +136,13 @@ _FACTORIES = {
 TOOL_NAMES = tuple(_FACTORIES)
 
 
+@cache
+def tool_defs(names: tuple[str, ...], renamed: tuple[tuple[str, str], ...] = ()) -> list[ToolDef]:
+    """The named tools as :class:`ToolDef` s, parsed once and shared by every sample (the tools keep no state of
+    their own: each call reads the sample's :class:`Workspace` from the store)."""
+    return [ToolDef(t) for t in make_tools(list(names), dict(renamed))]
+
+
 def make_tools(names: list[str], rename: dict[str, str] | None = None) -> list[Tool]:
     """Instantiate the named simulated tools; ``rename`` maps a canonical name to the name the model sees
     (training scenarios use their own tool names, disjoint from the eval suite's)."""
@@ -151,8 +159,7 @@ def make_tools(names: list[str], rename: dict[str, str] | None = None) -> list[T
 def tool_schemas(names: list[str], rename: dict[str, str] | None = None) -> list[dict[str, Any]]:
     """OpenAI-format function schemas of the named tools (what `show` prints)."""
     out = []
-    for t in make_tools(names, rename):
-        d = ToolDef(t)
+    for d in tool_defs(tuple(names), tuple(sorted((rename or {}).items()))):
         out.append(
             {
                 "type": "function",
