@@ -17,7 +17,16 @@ from inspect_ai.model import GenerateConfig, Model, get_model
 from teachwhy.errors import MissingKeyError, TeachwhyError
 from teachwhy.models._embedded import embedded_dir, ensure_embedded
 
-__all__ = ["ROLES", "Role", "ResolvedModel", "resolve_model", "role_model", "default_spec", "required_key"]
+__all__ = [
+    "ROLES",
+    "Role",
+    "ResolvedModel",
+    "default_max_tokens",
+    "default_spec",
+    "required_key",
+    "resolve_model",
+    "role_model",
+]
 
 Role = Literal["target", "judge", "teacher", "auditor"]
 ROLES: tuple[Role, ...] = ("target", "judge", "teacher", "auditor")
@@ -118,6 +127,11 @@ def resolve_model(spec: str, *, convert: bool = True) -> ResolvedModel:
         )
     provider = spec.split("/", 1)[0]
     return ResolvedModel(spec, spec, {}, required_key(spec), provider in _LOCAL_PROVIDERS)
+
+
+def default_max_tokens(spec: str, local: int, remote: int) -> int:
+    """A per-call token budget: ``local`` for models run here through ``hf/`` (slow on CPU), ``remote`` otherwise."""
+    return local if resolve_model(spec, convert=False).name.startswith("hf/") else remote
 
 
 def role_model(

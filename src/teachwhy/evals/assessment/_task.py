@@ -22,6 +22,7 @@ from teachwhy.evals.assessment._data import HEADLINE, Seed, load_dimensions, sel
 from teachwhy.evals.assessment._judge import alignment_judge
 from teachwhy.evals.assessment._petri import map_petri_scores, petri_mapping, petri_task
 from teachwhy.evals.judging import EMBEDDED_JUDGE_NOTE
+from teachwhy.models import default_max_tokens
 
 __all__ = ["AssessmentConfig", "assessment", "run_assessment", "summarize_assessment", "SUMMARY_SCHEMA"]
 
@@ -200,12 +201,6 @@ def summarize_assessment(log: EvalLog, config: AssessmentConfig, seeds: list[See
     }
 
 
-def _default_tokens(spec: str, local: int, remote: int) -> int:
-    from teachwhy.models import resolve_model
-
-    return local if resolve_model(spec, convert=False).name.startswith("hf/") else remote
-
-
 def run_assessment(
     config: AssessmentConfig,
     out: Path,
@@ -239,20 +234,20 @@ def run_assessment(
         target = role_model(
             "target",
             config.target,
-            max_tokens=config.target_max_tokens or _default_tokens(config.target, 128, 1024),
+            max_tokens=config.target_max_tokens or default_max_tokens(config.target, 128, 1024),
         )
     if auditor_model is None:
         auditor_model = role_model(
             "auditor",
             config.auditor,
-            max_tokens=config.auditor_max_tokens or _default_tokens(config.auditor, 128, 1024),
+            max_tokens=config.auditor_max_tokens or default_max_tokens(config.auditor, 128, 1024),
         )
     if judge is None:
         judge = role_model(
             "judge",
             config.judge,
             temperature=0,
-            max_tokens=config.judge_max_tokens or _default_tokens(config.judge, 256, 3000),
+            max_tokens=config.judge_max_tokens or default_max_tokens(config.judge, 256, 3000),
         )
     out.mkdir(parents=True, exist_ok=True)
     logs = inspect_eval(

@@ -32,6 +32,7 @@ from teachwhy.evals.judging import (
     quote_found,
     untrusted_block,
 )
+from teachwhy.models import default_max_tokens
 
 __all__ = [
     "AdherenceConfig",
@@ -325,12 +326,6 @@ def summarize_adherence(log: EvalLog, config: AdherenceConfig, constitution: Con
     }
 
 
-def _default_tokens(spec: str, local: int, remote: int) -> int:
-    from teachwhy.models import resolve_model
-
-    return local if resolve_model(spec, convert=False).name.startswith("hf/") else remote
-
-
 def run_constitution(
     config: AdherenceConfig,
     out: Path,
@@ -348,14 +343,14 @@ def run_constitution(
         target = role_model(
             "target",
             config.target,
-            max_tokens=config.target_max_tokens or _default_tokens(config.target, 128, 1024),
+            max_tokens=config.target_max_tokens or default_max_tokens(config.target, 128, 1024),
         )
     if judge is None:
         judge = role_model(
             "judge",
             config.judge,
             temperature=0,
-            max_tokens=config.judge_max_tokens or _default_tokens(config.judge, 128, 600),
+            max_tokens=config.judge_max_tokens or default_max_tokens(config.judge, 128, 600),
         )
     out.mkdir(parents=True, exist_ok=True)
     logs = inspect_eval(
