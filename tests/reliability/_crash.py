@@ -105,7 +105,10 @@ CHAT = [
 def train_crash(tmp: Path, *, kills: int, seed: int = 0, steps: int = 6) -> dict[str, Any]:
     """``teachwhy train sft`` on the embedded model (tiny), killed ``kills`` times, as the real command.
 
-    "Finished items" are the optimizer steps logged to metrics.jsonl; a resumed run must not log a step twice.
+    "Finished items" are the optimizer steps that are durable: logged to metrics.jsonl and covered by a saved
+    checkpoint (or by the final save). A step logged after the newest checkpoint is not finished: a crash loses its
+    weights, the resumed run trains it again and logs it once more in its place. A resumed run must never log a step
+    twice.
     """
     data = tmp / "chat.jsonl"
     data.write_text("".join(json.dumps(r) + "\n" for r in CHAT))
@@ -117,9 +120,15 @@ def train_crash(tmp: Path, *, kills: int, seed: int = 0, steps: int = 6) -> dict
     def steps_logged(ledger: Path) -> dict[str, Any]:
         from teachwhy._io import read_jsonl
 
+        run_dir = ledger.parent
+        meta = run_dir / "meta.json"
+        finished_all = meta.exists() and json.loads(meta.read_text() or "{}").get("final")
+        saved = [int(p.name.rsplit("-", 1)[-1]) for p in run_dir.glob("checkpoint-*")  # complete ones, as resume uses
+                 if p.name.rsplit("-", 1)[-1].isdigit() and (p / "trainer_state.json").is_file()]
+        durable = float("inf") if finished_all else max(saved, default=0)
         got: dict[str, Any] = {}
         for r in read_jsonl(ledger):
-            if r.get("kind") == "train" and "loss" in r:
+            if r.get("kind") == "train" and "loss" in r and int(r["step"]) <= durable:
                 got.setdefault(str(r["step"]), r)
         return got
 
