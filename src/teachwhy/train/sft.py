@@ -33,7 +33,7 @@ def train_stage(
     """One SFTTrainer run: chat data (``data_kind='chat'``) or documents (``'text'``, packed CLM)."""
     set_offline()
     from datasets import Dataset
-    from trl import SFTConfig, SFTTrainer  # type: ignore[attr-defined]
+    from trl import SFTConfig  # type: ignore[attr-defined]
 
     loaded = load_for_training(model, lora)
     mix = build_mixture(data, loaded.tokenizer, expect=data_kind)
@@ -50,7 +50,7 @@ def train_stage(
         dataset_text_field="text",
         dataset_num_proc=None,
     )
-    trainer = SFTTrainer(
+    trainer = plain_loss_on_cpu_trainer()(
         model=loaded.model,
         args=args,
         train_dataset=dataset,
@@ -92,3 +92,28 @@ def run_sft(config: SFTRunConfig) -> dict[str, Any]:
         config=config.model_dump(mode="json"),
         assistant_only_loss=config.assistant_only_loss,
     )
+
+def plain_loss_on_cpu_trainer() -> Any:
+    """TRL's SFTTrainer class, subclassed as described below (built lazily: importing TRL is slow)."""
+    from trl import SFTTrainer  # type: ignore[attr-defined]
+
+    class PlainLossOnCPU(SFTTrainer):  # type: ignore[misc]
+        """TRL's SFTTrainer, except that on CPU the training loss is the model's own cross-entropy over the collator's
+        labels (already -100 outside assistant tokens, and outside documents' padding).
+
+        TRL 1.16 always computes the loss through its fused, chunked LM head (built to save GPU memory). On CPU that costs
+        ~39% more per step than the plain loss (one LoRA step of the embedded model, batch 4 x 128, bf16: 2.27 s against
+        1.64 s), so the CPU path uses the plain loss; GPUs keep TRL's path. The only thing lost on CPU is TRL's entropy and
+        token-accuracy logging.
+        """
+
+        def compute_loss(
+            self, model: Any, inputs: dict[str, Any], return_outputs: bool = False, num_items_in_batch: Any = None
+        ) -> Any:
+            """The model's own loss on CPU; TRL's fused-head loss elsewhere."""
+            if self.args.device.type != "cpu" or "labels" not in inputs:
+                return super().compute_loss(model, inputs, return_outputs, num_items_in_batch)  # type: ignore[no-untyped-call]
+            outputs = model(**inputs, num_items_in_batch=num_items_in_batch)
+            return (outputs.loss, outputs) if return_outputs else outputs.loss
+
+    return PlainLossOnCPU
