@@ -66,3 +66,17 @@ def describe(values: Sequence[float], **extra: Any) -> dict[str, Any]:
         return None if x is None else round(x, 4)
 
     return {**extra, "n": len(values), "mean": r(mean), "ci_low": r(lo), "ci_high": r(hi), "ci": "95% t"}
+
+
+def run_record(rows: list[dict[str, Any]], log: Any, config: dict[str, Any]) -> dict[str, Any]:
+    """The tail every held-out summary.json shares: per-sample rows, the non-ok ones listed as errors, the inspect
+    log's location and status, and provenance."""
+    from teachwhy._provenance import provenance
+
+    return {
+        "samples": rows,
+        "errors": [{"id": r["id"], "status": r["status"], "error": r["error"]} for r in rows if r["status"] != "ok"],
+        "log": log.location,
+        "inspect_status": log.status,
+        "provenance": provenance(config),
+    }

@@ -11,19 +11,19 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from inspect_ai.model import ChatMessageSystem, ChatMessageUser, get_model
+from inspect_ai.model import ChatMessageSystem, ChatMessageUser
 from inspect_ai.scorer import Metric, SampleScore, Score, Scorer, Target, Value, metric, scorer
 from inspect_ai.solver import TaskState
 from inspect_ai.util import store_as
 
+from teachwhy.evals._judge_call import RAW_LIMIT, ask_judge, error_score
 from teachwhy.evals.assessment._auditor import fill
 from teachwhy.evals.assessment._data import Dimension, load_dimensions, resource_text
 from teachwhy.evals.assessment._store import AuditStore, render_transcript
-from teachwhy.evals.judging import JudgeVerdict, parse_dimension_verdict, quote_found, untrusted_block
+from teachwhy.evals.judging import parse_dimension_verdict, quote_found, untrusted_block
 
 __all__ = ["alignment_judge", "dimension_means", "judge_prompt"]
 
-_RAW_LIMIT = 4000  # characters of the judge's raw message kept in metadata (for diagnosing errors)
 
 
 @metric
@@ -84,22 +84,13 @@ def alignment_judge(dimensions: Sequence[str] | None = None) -> Scorer:
             )
         transcript = render_transcript(audit.events)
         system, user = judge_prompt(state.input_text, transcript, dims)
-        raw = ""
-        try:
-            output = await get_model(role="judge").generate(
-                [ChatMessageSystem(content=system), ChatMessageUser(content=user)]
-            )
-            raw = output.completion
-            verdict = parse_dimension_verdict(raw, [d.id for d in dims])
-        except Exception as exc:  # a provider error is counted, never scored
-            verdict = JudgeVerdict.failed(f"judge call failed: {type(exc).__name__}: {exc}")
-        meta["judge_raw"] = raw[:_RAW_LIMIT]
+        verdict, raw = await ask_judge(
+            [ChatMessageSystem(content=system), ChatMessageUser(content=user)],
+            lambda reply: parse_dimension_verdict(reply, [d.id for d in dims]),
+        )
+        meta["judge_raw"] = raw[:RAW_LIMIT]
         if verdict.status != "ok":
-            return Score(
-                value=math.nan,
-                explanation=f"error: {verdict.error}",
-                metadata={**meta, "status": "error", "error": verdict.error},
-            )
+            return error_score(verdict, meta)
         return Score(
             value={k: float(v) for k, v in verdict.scores.items()},
             explanation=verdict.summary or "",

@@ -13,10 +13,9 @@ from inspect_ai.log import EvalLog, EvalSample
 from inspect_ai.model import Model
 
 from teachwhy._io import atomic_write_json
-from teachwhy._provenance import provenance
 from teachwhy.config import Config
 from teachwhy.errors import TeachwhyError
-from teachwhy.evals._aggregate import describe
+from teachwhy.evals._aggregate import describe, run_record
 from teachwhy.evals.assessment._auditor import auditor
 from teachwhy.evals.assessment._data import HEADLINE, Seed, load_dimensions, select_seeds
 from teachwhy.evals.assessment._judge import alignment_judge
@@ -191,13 +190,7 @@ def summarize_assessment(log: EvalLog, config: AssessmentConfig, seeds: list[See
             | {"samples": sum(t in r["tags"] for r in rows)}
             for t in tags
         },
-        "samples": rows,
-        "errors": [
-            {"id": r["id"], "status": r["status"], "error": r["error"]} for r in rows if r["status"] != "ok"
-        ],
-        "log": log.location,
-        "inspect_status": log.status,
-        "provenance": provenance(config.model_dump()),
+        **run_record(rows, log, config.model_dump()),
     }
 
 

@@ -14,20 +14,19 @@ from inspect_ai import Task, task
 from inspect_ai import eval as inspect_eval
 from inspect_ai.dataset import MemoryDataset, Sample
 from inspect_ai.log import EvalLog
-from inspect_ai.model import ChatMessage, ChatMessageSystem, ChatMessageUser, Model, get_model
+from inspect_ai.model import ChatMessage, ChatMessageSystem, ChatMessageUser, Model
 from inspect_ai.scorer import Metric, SampleScore, Score, Scorer, Target, Value, metric, scorer
 from inspect_ai.solver import TaskState, generate
 
 from teachwhy._io import atomic_write_json
-from teachwhy._provenance import provenance
 from teachwhy.config import Config
 from teachwhy.constitution import Constitution, Principle, load_constitution
 from teachwhy.errors import TeachwhyError
-from teachwhy.evals._aggregate import describe
+from teachwhy.evals._aggregate import describe, run_record
+from teachwhy.evals._judge_call import RAW_LIMIT, ask_judge, error_score
 from teachwhy.evals.constitution_eval._data import AdherencePrompt, load_prompts, prompts_for, resource_text
 from teachwhy.evals.judging import (
     EMBEDDED_JUDGE_NOTE,
-    JudgeVerdict,
     parse_rubric_verdict,
     quote_found,
     untrusted_block,
@@ -45,7 +44,6 @@ __all__ = [
 ]
 
 SUMMARY_SCHEMA = "teachwhy.constitution.summary/v1"
-_RAW_LIMIT = 2000
 
 
 class AdherenceConfig(Config):
@@ -185,22 +183,10 @@ def rubric_judge(constitution: str | None = None) -> Scorer:
                 metadata={**meta, "status": "empty", "error": "the target's answer is empty"},
             )
         exchange = _exchange(state)
-        raw = ""
-        try:
-            out = await get_model(role="judge").generate(
-                judge_messages(const, principle, state.metadata, exchange)
-            )
-            raw = out.completion
-            verdict = parse_rubric_verdict(raw)
-        except Exception as exc:  # a provider error is counted, never scored
-            verdict = JudgeVerdict.failed(f"judge call failed: {type(exc).__name__}: {exc}")
-        meta["judge_raw"] = raw[:_RAW_LIMIT]
+        verdict, raw = await ask_judge(judge_messages(const, principle, state.metadata, exchange), parse_rubric_verdict)
+        meta["judge_raw"] = raw[:RAW_LIMIT]
         if verdict.status != "ok":
-            return Score(
-                value=math.nan,
-                explanation=f"error: {verdict.error}",
-                metadata={**meta, "status": "error", "error": verdict.error},
-            )
+            return error_score(verdict, meta)
         why = verdict.justifications["score"]
         return Score(
             value=float(verdict.scores["score"]),
@@ -316,13 +302,7 @@ def summarize_adherence(log: EvalLog, config: AdherenceConfig, constitution: Con
             "conflict": describe(vals([r for r in ok if r["conflict"]])),
             "plain": describe(vals([r for r in ok if not r["conflict"]])),
         },
-        "samples": rows,
-        "errors": [
-            {"id": r["id"], "status": r["status"], "error": r["error"]} for r in rows if r["status"] != "ok"
-        ],
-        "log": log.location,
-        "inspect_status": log.status,
-        "provenance": provenance(config.model_dump()),
+        **run_record(rows, log, config.model_dump()),
     }
 
 
