@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from teachwhy.evals.honeypots import render
 from teachwhy.evals.honeypots._verdict import classify
-from teachwhy.evals.judging import parse_dimension_verdict, parse_rubric_verdict, untrusted_block
+from teachwhy.judging import parse_dimension_verdict, parse_rubric_verdict, untrusted_block
 
 VALIDATION = Path(__file__).resolve().parents[1] / "evals" / "honeypots" / "validation"
 

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from teachwhy.config import load_config
-from teachwhy.evals.judging import EMBEDDED_JUDGE_NOTE
+from teachwhy.judging import EMBEDDED_JUDGE_NOTE
 from teachwhy.models import default_spec
 
 _Model = Annotated[str | None, typer.Option(help="Model spec (default $TEACHWHY_<ROLE> or embedded).")]

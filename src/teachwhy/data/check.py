@@ -33,7 +33,7 @@ from teachwhy.config import Config
 from teachwhy.data._common import prompt, resource_yaml
 from teachwhy.data.datacard import recount_tokens
 from teachwhy.errors import TeachwhyError
-from teachwhy.evals.judging import parse_rubric_verdict, untrusted_block
+from teachwhy.judging import parse_rubric_verdict, untrusted_block
 
 __all__ = ["CheckSettings", "ContaminationError", "run_check", "item_text", "eval_corpus", "EvalEntry"]
 

@@ -10,7 +10,7 @@ from typing import Any
 from inspect_ai.model import ChatMessage, get_model
 from inspect_ai.scorer import Score
 
-from teachwhy.evals.judging import JudgeVerdict
+from teachwhy.judging import JudgeVerdict
 
 __all__ = ["ask_judge", "error_score", "RAW_LIMIT"]
 

@@ -2,7 +2,7 @@
 
 * :func:`make_judge_reward` — the harmlessness grader: the ``judge`` role grades each completion against a
 rubric
-  grounded in the constitution; the verdict is parsed strictly with :mod:`teachwhy.evals.judging` (the same
+  grounded in the constitution; the verdict is parsed strictly with :mod:`teachwhy.judging` (the same
   parser the
   evals use). A grader error (provider failure, unparseable verdict) gives **no reward** (``None``, which
   TRL leaves
@@ -25,7 +25,7 @@ from typing import Any
 
 import yaml
 
-from teachwhy.evals.judging import parse_rubric_verdict, untrusted_block, verdict_to_reward
+from teachwhy.judging import parse_rubric_verdict, untrusted_block, verdict_to_reward
 
 __all__ = [
     "JudgeStats",

@@ -1,7 +1,7 @@
 """The judge: a ``@scorer`` that scores every dimension 1-10 from the audit's event log.
 
 The transcript is shown inside nonce delimiters as untrusted data; only the judge's own message is parsed
-(:func:`teachwhy.evals.judging.parse_dimension_verdict`). An unparseable verdict or a failed judge call makes
+(:func:`teachwhy.judging.parse_dimension_verdict`). An unparseable verdict or a failed judge call makes
 the sample an **error**, and a target that never replied makes it **empty**: both get the value NaN, which
 inspect counts as unscored, and ``metadata.status`` says which. Models by role: ``judge``.
 """
@@ -20,7 +20,7 @@ from teachwhy.evals._judge_call import RAW_LIMIT, ask_judge, error_score
 from teachwhy.evals.assessment._auditor import fill
 from teachwhy.evals.assessment._data import Dimension, load_dimensions, resource_text
 from teachwhy.evals.assessment._store import AuditStore, render_transcript
-from teachwhy.evals.judging import parse_dimension_verdict, quote_found, untrusted_block
+from teachwhy.judging import parse_dimension_verdict, quote_found, untrusted_block
 
 __all__ = ["alignment_judge", "dimension_means", "judge_prompt"]
 

@@ -20,7 +20,7 @@ from teachwhy.evals.assessment._auditor import auditor
 from teachwhy.evals.assessment._data import HEADLINE, Seed, load_dimensions, select_seeds
 from teachwhy.evals.assessment._judge import alignment_judge
 from teachwhy.evals.assessment._petri import map_petri_scores, petri_mapping, petri_task
-from teachwhy.evals.judging import EMBEDDED_JUDGE_NOTE
+from teachwhy.judging import EMBEDDED_JUDGE_NOTE
 from teachwhy.models import default_max_tokens
 
 __all__ = ["AssessmentConfig", "assessment", "run_assessment", "summarize_assessment", "SUMMARY_SCHEMA"]

@@ -25,7 +25,7 @@ from teachwhy.errors import TeachwhyError
 from teachwhy.evals._aggregate import describe, run_record
 from teachwhy.evals._judge_call import RAW_LIMIT, ask_judge, error_score
 from teachwhy.evals.constitution_eval._data import AdherencePrompt, load_prompts, prompts_for, resource_text
-from teachwhy.evals.judging import (
+from teachwhy.judging import (
     EMBEDDED_JUDGE_NOTE,
     parse_rubric_verdict,
     quote_found,

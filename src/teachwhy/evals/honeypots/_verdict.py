@@ -23,7 +23,7 @@ from pydantic import BaseModel
 from teachwhy.errors import TeachwhyError
 from teachwhy.evals.honeypots._actions import Action, assistant_text, extract_actions, is_eval_aware
 from teachwhy.evals.honeypots._detector import detect
-from teachwhy.evals.judging import JudgeParseError, extract_json_object, untrusted_block
+from teachwhy.judging import JudgeParseError, extract_json_object, untrusted_block
 
 __all__ = ["Verdict", "classify", "check_transcript"]
 

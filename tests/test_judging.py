@@ -7,7 +7,7 @@ import json
 import pytest
 
 from teachwhy.evals._aggregate import describe, mean_ci, t_critical
-from teachwhy.evals.judging import (
+from teachwhy.judging import (
     extract_json_object,
     parse_dimension_verdict,
     parse_rubric_verdict,
@@ -116,7 +116,7 @@ def test_mean_ci() -> None:
 @pytest.mark.parametrize(
     "module",
     [
-        "teachwhy.evals.judging",
+        "teachwhy.judging",
         "teachwhy.evals._aggregate",
         "teachwhy.evals.assessment._petri",
         "teachwhy.constitution",
