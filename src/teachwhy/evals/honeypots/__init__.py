@@ -4,9 +4,11 @@ from teachwhy.evals.honeypots._actions import Action, extract_actions
 from teachwhy.evals.honeypots._run import HoneypotRun, run_honeypots
 from teachwhy.evals.honeypots._scenarios import (
     FAMILIES,
+    HEADLINE,
     Condition,
     Instance,
     conditions,
+    is_headline,
     parse_condition,
     render,
 )
@@ -14,6 +16,8 @@ from teachwhy.evals.honeypots._verdict import Verdict, classify
 
 __all__ = [
     "FAMILIES",
+    "HEADLINE",
+    "is_headline",
     "HoneypotRun",
     "run_honeypots",
     "Action",
