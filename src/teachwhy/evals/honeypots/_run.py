@@ -145,7 +145,7 @@ def run_honeypots(cfg: HoneypotRun, display: DisplayType | None = None, target: 
             if e["sample_id"] not in done or done[e["sample_id"]].get("status") == "error":
                 done[e["sample_id"]] = e
     rows = list(done.values())
-    summary = summarize(rows)
+    summary = summarize(rows, expected=wanted)
     summary.update(model=cfg.model, judge=cfg.judge, samples_per_family=cfg.samples,
                    resumed=len(wanted) - len(todo), provenance=provenance(cfg.model_dump()))  # fmt: skip
     atomic_write_json(out / "summary.json", summary)
