@@ -9,7 +9,7 @@ import typer
 
 from teachwhy import __version__
 from teachwhy.cli import data, eval, experiment, models, report, train
-from teachwhy.cli._common import run_guarded
+from teachwhy.cli._common import quiet_libraries, run_guarded, set_verbose
 
 app = typer.Typer(
     name="teachwhy",
@@ -46,12 +46,18 @@ def _version(value: bool) -> None:
 @app.callback()
 def _root(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
+    verbose: bool = typer.Option(
+        False, "--verbose", "-v", help="Also show library warnings and info logs (quiet by default)."
+    ),
 ) -> None:
     """Principled alignment training toolkit."""
+    if verbose:
+        set_verbose()
 
 
 def main() -> None:
-    """Entry point: run the CLI, turning teachwhy errors into one clear message and exit code 2."""
+    """Entry point: run the CLI quietly, turning every user error into `error:` / `fix:` and exit code 2."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    quiet_libraries()
     sys.exit(run_guarded(app))

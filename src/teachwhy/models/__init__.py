@@ -8,6 +8,7 @@ from teachwhy.models._embedded import (
     ensure_embedded,
     tool_chat_template,
 )
+from teachwhy.models._preflight import check_model, hub_offline
 from teachwhy.models._roles import (
     ROLE_HELP,
     ROLES,
@@ -27,11 +28,13 @@ __all__ = [
     "ResolvedModel",
     "Role",
     "cache_dir",
+    "check_model",
     "default_max_tokens",
     "default_spec",
     "embedded_dir",
     "embedded_gguf",
     "ensure_embedded",
+    "hub_offline",
     "required_key",
     "resolve_model",
     "role_model",

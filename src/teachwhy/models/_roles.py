@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from inspect_ai.model import GenerateConfig, Model, get_model
+from inspect_ai.model import ChatMessage, GenerateConfig, Model, ModelOutput, ModelUsage, get_model
 
-from teachwhy.errors import MissingKeyError, TeachwhyError
+from teachwhy.errors import TeachwhyError
 from teachwhy.models._embedded import embedded_dir, ensure_embedded
 
 __all__ = [
@@ -120,6 +120,11 @@ def resolve_model(spec: str, *, convert: bool = True) -> ResolvedModel:
                 f"model directory {spec} holds no config.json or adapter_config.json",
                 hint="point --model at a saved Hugging Face model or a teachwhy training output",
             )
+        if looks_like_path:
+            raise TeachwhyError(
+                f"model directory {spec} does not exist",
+                hint="check the path (a training --out directory or a saved Hugging Face model), or use `embedded`",
+            )
         raise TeachwhyError(
             f"unknown model {spec!r}",
             hint="use `embedded`, a local model directory, or an inspect_ai model string such as "
@@ -132,6 +137,16 @@ def resolve_model(spec: str, *, convert: bool = True) -> ResolvedModel:
 def default_max_tokens(spec: str, local: int, remote: int) -> int:
     """A per-call token budget: ``local`` for models run here through ``hf/`` (slow on CPU), ``remote`` otherwise."""
     return local if resolve_model(spec, convert=False).name.startswith("hf/") else remote
+
+
+def _mock_reply(input: list[ChatMessage], tools: Any, tool_choice: Any, config: GenerateConfig) -> ModelOutput:
+    """mockllm's default reply with its usage counted here (characters / 4): inspect's own count needs tiktoken's
+    encoding, which it downloads, and teachwhy runs offline."""
+    out = ModelOutput.from_content("mockllm/model", "Default output from mockllm/model")
+    n_in = sum(len(m.text) for m in input) // 4 + 1
+    n_out = len(out.completion) // 4
+    out.usage = ModelUsage(input_tokens=n_in, output_tokens=n_out, total_tokens=n_in + n_out)
+    return out
 
 
 def role_model(
@@ -153,13 +168,13 @@ def role_model(
     ``max_retries`` and ``timeout`` (seconds per request, retries included) bound inspect's retrying of
     provider errors; unset, inspect's defaults apply.
     """
+    from teachwhy.models._preflight import check_model
+
+    check_model(spec or default_spec(role), role)  # a missing dir, key, GPU or unknown provider fails here
     resolved = resolve_model(spec or default_spec(role))
-    if not resolved.key_present:
-        raise MissingKeyError(
-            f"the {role} model {resolved.spec} needs the environment variable {resolved.key_var}",
-            hint=f"export {resolved.key_var}=... (or choose another --{role} model)",
-        )
     args = {**resolved.model_args, **model_args}
+    if resolved.name.startswith("mockllm/"):
+        args.setdefault("custom_outputs", _mock_reply)
     cfg: dict[str, Any] = {"max_tokens": max_tokens, "seed": seed, "max_connections": max_connections,
                            "max_retries": max_retries, "timeout": timeout}  # fmt: skip
     if resolved.name.startswith("hf/"):
