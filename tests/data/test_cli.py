@@ -31,7 +31,7 @@ def test_help(cmd: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureF
         (["generate", "stories", "--scripted", "ethical", "--out", "X"], "no --scripted ethical"),
         (["generate", "stories", "--scripted", "evil", "--out", "X"], "--scripted must be"),
         (["generate", "stories", "--n", "2", "--tokens", "9", "--out", "X"], "not both"),
-        (["generate", "honeypot-reasons", "--source", "nowhere", "--out", "X"], "holds no data.jsonl"),
+        (["generate", "honeypot-reasons", "--source", "nowhere", "--out", "X"], "--source: directory not found"),
         (["generate", "stories", "--teacher", "anthropic/claude-x", "--n", "1", "--out", "X"], "ANTHROPIC_API_KEY"),
         (["generate", "sysprompt-distill", "--principles", "nope", "--out", "X"], "no principle 'nope'"),
         (["check", "nowhere"], "no data.jsonl"),

@@ -50,8 +50,13 @@ def generate(
     source: str | None = typer.Option(None, help="honeypot-reasons: a honeypot-demos output directory to rewrite."),
     principles: str | None = typer.Option(None, help="Comma-separated constitution principle ids (default: all)."),
     constitution: str | None = typer.Option(None, help="Constitution YAML file (default: teachwhy's own)."),
+    overwrite: bool = typer.Option(
+        False, "--overwrite", help="--out holds a dataset made with other settings: delete it and start over."
+    ),
 ) -> None:
-    """Generate a dataset of KIND into --out (resumable: the same command again skips finished items)."""
+    """Generate a dataset of KIND into --out (resumable: the same command again skips finished items).
+
+    Models, keys and input files are checked before anything is written."""
     from teachwhy.data import generate as run
     from teachwhy.data._common import GenerateSettings
 
@@ -67,7 +72,7 @@ def generate(
     settings = load_config(GenerateSettings, None, overrides, source="flags")
     if scripted == "harmful":
         _err("warning: --scripted harmful writes MISALIGNED demonstrations, for model-organism experiments only")
-    card = run(settings, progress=_err)
+    card = run(settings, progress=_err, overwrite=overwrite)
     c = card["counts"]
     typer.echo(
         f"{kind}: {card['rows']} rows kept of {c['planned']} planned (rejected {c['rejected']}, empty {c['empty']}, "
@@ -107,8 +112,9 @@ def augment(
 def check(
     directory: str = typer.Argument(..., metavar="DIR", help="Dataset directory (with data.jsonl)."),
     against_evals: bool = typer.Option(
-        False, "--against-evals", help="Measure n-gram overlap and nearest-neighbour similarity to every eval; fail "
-        "over the thresholds."
+        False,
+        "--against-evals",
+        help="Measure n-gram overlap and nearest-neighbour similarity to every eval; fail over the thresholds.",
     ),
     judge: str | None = typer.Option(None, help="Judge model for a 1-10 quality score per item (default: not scored)."),
     quality_threshold: float = typer.Option(5.0, help="Remove items the judge scores below this."),

@@ -28,7 +28,7 @@ from teachwhy.data._kinds import Kind, get_kind
 from teachwhy.data.datacard import build_datacard, count_tokens, load_tokenizer, tokenizer_for
 from teachwhy.errors import TeachwhyError
 
-__all__ = ["generate", "DEFAULT_N", "FINISHED"]
+__all__ = ["generate", "preflight", "roles_called", "DEFAULT_N", "FINISHED", "OUTPUT_FILES"]
 
 DEFAULT_N = 8
 FINISHED = ("ok", "rejected", "empty")
@@ -37,22 +37,92 @@ MAX_ITEMS = 100_000
 Progress = Callable[[str], None]
 
 
-def _check_resume(out: Path, settings: GenerateSettings) -> None:
+# what `generate` writes into --out (the only files --overwrite removes)
+OUTPUT_FILES = ("run.json", "items.jsonl", "data.jsonl", "datacard.json", "check.json")
+
+
+def roles_called(settings: GenerateSettings) -> dict[str, bool]:
+    """For each named model role: whether this run calls it (True) or only names it (False: the target's
+    tokenizer counts tokens; a judge is used by the honeypot kinds only)."""
+    scripted = settings.scripted is not None
+    agent = settings.kind == "honeypot-demos" or (settings.kind == "honeypot-reasons" and not settings.source)
+    roles = {
+        "teacher": not scripted and settings.kind != "honeypot-demos",
+        "target": not scripted and agent,
+    }
+    if settings.judge is not None:
+        roles["judge"] = agent
+    return roles
+
+
+def preflight(settings: GenerateSettings, skip: set[str] | None = None) -> Kind:
+    """Every check that needs no model call, before anything is written: kind and scripted mode, input files,
+    principles, the plan (which reads --source), and each model spec (directory, key, GPU, provider) except the
+    roles in ``skip`` (models passed in ready-made)."""
+    from teachwhy.models import check_model
+
+    kind = get_kind(settings.kind)
+    if settings.scripted and settings.scripted not in kind.scripted:
+        allowed = ", ".join(kind.scripted) or "none"
+        raise TeachwhyError(
+            f"{settings.kind} has no --scripted {settings.scripted} mode (scripted modes: {allowed})",
+            hint="leave out --scripted to generate with the teacher model",
+        )
+    if settings.constitution is not None and not Path(settings.constitution).expanduser().is_file():
+        raise TeachwhyError(f"--constitution: file not found: {settings.constitution}",
+                            hint="give --constitution a constitution YAML file, or leave it out for teachwhy's own")  # fmt: skip
+    if settings.source is not None and not Path(settings.source).expanduser().is_dir():
+        raise TeachwhyError(
+            f"--source: directory not found: {settings.source}",
+            hint="point --source at the --out directory of `teachwhy data generate honeypot-demos`",
+        )
+    check_principles(_constitution_of(settings), settings.principles)
+    kind.plan(settings, 1)
+    specs = {"teacher": settings.teacher, "target": settings.target, "judge": settings.judge}
+    for role, called in roles_called(settings).items():
+        spec = specs[role]
+        if spec is not None and role not in (skip or set()):
+            check_model(spec, role, called=called)
+    return kind
+
+
+def _constitution_of(settings: GenerateSettings) -> Any:
+    return Ctx(settings).constitution()
+
+
+def _prepare_out(out: Path, settings: GenerateSettings, overwrite: bool) -> None:
+    """Make --out ready: new, the same settings (resume), or other settings (refused unless nothing finished
+    there or ``overwrite``). Writes run.json."""
+    if out.exists() and not out.is_dir():
+        raise TeachwhyError(f"--out {out} is a file", hint="choose a directory for --out")
     run = out / "run.json"
     key = settings.resume_key()
-    if run.exists():
+    if overwrite:
+        for name in OUTPUT_FILES:
+            (out / name).unlink(missing_ok=True)
+    elif run.exists():
         try:
             old = json.loads(run.read_text(encoding="utf-8")).get("resume_key", {})
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, AttributeError):
             old = {}
         diff = [k for k in sorted(set(old) | set(key)) if old.get(k) != key.get(k)]
-        if diff:
+        if diff and not _finished(out / "items.jsonl"):
+            for name in OUTPUT_FILES:  # nothing finished under the old settings: nothing to lose
+                (out / name).unlink(missing_ok=True)
+        elif diff:
             shown = ", ".join(f"{k}: was {old.get(k)!r}, now {key.get(k)!r}" for k in diff)
             raise TeachwhyError(
                 f"{out} holds a dataset generated with other settings ({shown})",
-                hint="re-run with the same settings to resume or extend it, or choose a new --out",
+                hint="re-run with the old settings to resume or extend it, add --overwrite to delete it and start "
+                "over, or choose a new --out",
             )
+    out.mkdir(parents=True, exist_ok=True)
     atomic_write_json(run, {"resume_key": key})
+
+
+def _finished(ledger: Path) -> int:
+    """Items finished (ok, rejected or empty) in a ledger."""
+    return sum(r.get("status") in FINISHED for r in _last(ledger).values())
 
 
 def _last(ledger: Path) -> dict[str, dict[str, Any]]:
@@ -112,25 +182,30 @@ async def _run_items(
 
 
 def generate(
-    settings: GenerateSettings, *, models: dict[str, Model] | None = None, progress: Progress | None = None
+    settings: GenerateSettings,
+    *,
+    models: dict[str, Model] | None = None,
+    progress: Progress | None = None,
+    overwrite: bool = False,
 ) -> dict[str, Any]:
-    """Generate (or resume) a dataset into ``settings.out``; returns the datacard."""
-    kind = get_kind(settings.kind)
-    if settings.scripted and settings.scripted not in kind.scripted:
-        allowed = ", ".join(kind.scripted) or "none"
-        raise TeachwhyError(
-            f"{settings.kind} has no --scripted {settings.scripted} mode (scripted modes: {allowed})",
-            hint="leave out --scripted to generate with the teacher model",
-        )
-    ctx = Ctx(settings, dict(models or {}))
-    check_principles(ctx.constitution(), settings.principles)
-    out = Path(settings.out).expanduser()
-    out.mkdir(parents=True, exist_ok=True)
-    _check_resume(out, settings)
-    ledger = out / "items.jsonl"
-    last = _last(ledger)
+    """Generate (or resume) a dataset into ``settings.out``; returns the datacard.
+
+    Nothing is written before :func:`preflight` passes (models given in ``models`` are not re-checked). A directory
+    holding another configuration's finished items is refused unless ``overwrite`` (which deletes generate's own
+    files there, never others); one holding no finished item is reused.
+    """
+    given = dict(models or {})
+    kind = preflight(settings, skip=set(given))
+    ctx = Ctx(settings, given)
     tok_dir, tok_note = tokenizer_for(settings.target)
     tokenizer = load_tokenizer(tok_dir)
+    out = Path(settings.out).expanduser()
+    _prepare_out(out, settings, overwrite)
+    ledger = out / "items.jsonl"
+    last = _last(ledger)
+    if progress:
+        size = f"{settings.n or DEFAULT_N} items" if settings.tokens is None else f"{settings.tokens} kept tokens"
+        progress(f"generating {settings.kind} ({size}) into {out}: one line per finished item")
     this_run: list[dict[str, Any]] = []
 
     if settings.tokens is None:
@@ -143,7 +218,7 @@ def generate(
         wave = max(4, 2 * settings.max_connections)
         planned, kept_tokens, barren = [], 0, 0
         while kept_tokens < settings.tokens and len(planned) < MAX_ITEMS and barren < 3:
-            new = kind.plan(settings, len(planned) + wave)[len(planned):]
+            new = kind.plan(settings, len(planned) + wave)[len(planned) :]
             planned.extend(new)
             todo = [i for i in new if last.get(i["id"], {}).get("status") not in FINISHED]
             recs = asyncio.run(_run_items(todo, kind, ctx, ledger, progress, len(new) - len(todo), len(new)))

@@ -125,9 +125,10 @@ def resolve_model(spec: str, *, convert: bool = True) -> ResolvedModel:
                 f"model directory {spec} does not exist",
                 hint="check the path (a training --out directory or a saved Hugging Face model), or use `embedded`",
             )
+        placeholder = "a placeholder such as M in the README stands for a model: " if spec.isupper() else ""
         raise TeachwhyError(
             f"unknown model {spec!r}",
-            hint="use `embedded`, a local model directory, or an inspect_ai model string such as "
+            hint=f"{placeholder}use `embedded`, a local model directory, or an inspect_ai model string such as "
             "anthropic/claude-sonnet-4-5, openai/gpt-4o-mini, vllm/<hf-id>, hf/<dir>, mockllm/model",
         )
     provider = spec.split("/", 1)[0]
