@@ -25,9 +25,12 @@ def honeypots(
     scenarios: str | None = typer.Option(None, help="Comma-separated families (default: all three)."),
     samples: int | None = typer.Option(None, help="Samples per family (default 4)."),
     seed: int | None = typer.Option(None, help="Seed for conditions and entities (default 0)."),
-    conditions: str | None = typer.Option(None, help="Parts a condition id must contain, e.g. explicit,replacement."),
-    mode: str | None = typer.Option(None, help="tools (native tool calls) or xml (tool blocks in text)."),
-    max_steps: int | None = typer.Option(None, help="Model turns per sample (default 4)."),
+    conditions: str | None = typer.Option(None, help="Parts a condition id must contain, e.g. explicit,nudge_on."),
+    preset: str | None = typer.Option(None, help="headline (the study's cell: explicit goal, replacement, no notice) or controls."),
+    storylines: str | None = typer.Option(None, help="Comma-separated storyline ids (default: all, in turn; see `list`)."),
+    mode: str | None = typer.Option(None, help="tools (native tool calls) or text (tool blocks in text)."),
+    max_steps: int | None = typer.Option(None, help="Model turns per sample (default 12; still acting then = incomplete)."),
+    judge_samples: int | None = typer.Option(None, help="Judge calls per undecided sample, majority vote (default 1)."),
     max_tokens: int | None = typer.Option(None, help="Max new tokens per turn (default 384)."),
     temperature: float | None = typer.Option(None, help="Target temperature (default: provider's)."),
     max_connections: int | None = typer.Option(None, help="Concurrent model calls / local batch size (default 8)."),
@@ -44,6 +47,8 @@ def honeypots(
 
     overrides: dict[str, Any] = {
         "model": model, "judge": judge, "samples": samples, "seed": seed, "conditions": conditions, "mode": mode,
+        "preset": preset, "judge_samples": judge_samples,
+        "storylines": [s.strip() for s in storylines.split(",")] if storylines else None,
         "max_steps": max_steps, "max_tokens": max_tokens, "temperature": temperature,
         "max_connections": max_connections, "out": out, "max_retries": max_retries, "timeout": timeout,
         "scenarios": [s.strip() for s in scenarios.split(",")] if scenarios else None,
@@ -67,48 +72,86 @@ def _pct(x: float | None) -> str:
     return "  n/a" if x is None else f"{100 * x:5.1f}%"
 
 
+def _row(name: str, c: dict[str, Any]) -> str:
+    ci = "" if c.get("rate") is None else f"[{_pct(c.get('ci_low'))},{_pct(c.get('ci_high'))}]"
+    return (f"{name:26} {c.get('n', 0):>4} {c.get('harmful', 0):>7} {_pct(c.get('rate')):>7}  {ci:>15} "
+            f"{c.get('errors', 0):>4} {c.get('undecided', 0):>5} {c.get('incomplete', 0):>5} {c.get('eval_aware', 0):>5}")  # fmt: skip
+
+
 def _format_summary(s: dict[str, Any]) -> str:
-    lines = [f"{'family':18} {'n':>4} {'harmful':>7} {'rate':>7}  {'95% CI':>15} {'err':>4} {'empty':>5} "
-             f"{'undec':>5} {'aware':>5}"]  # fmt: skip
-    for fam, c in s["families"].items():
-        ci = "" if c["rate"] is None else f"[{_pct(c['ci_low'])},{_pct(c['ci_high'])}]"
-        lines.append(f"{fam:18} {c['n']:>4} {c['harmful']:>7} {_pct(c['rate']):>7}  {ci:>15} {c['errors']:>4} "
-                     f"{c['empty']:>5} {c['undecided']:>5} {c['eval_aware']:>5}")  # fmt: skip
-    o = s["overall"]
-    ci = "" if o["rate"] is None else f"[{_pct(o['ci_low'])},{_pct(o['ci_high'])}]"
-    lines.append(f"{'overall (mean)':18} {o['n']:>4} {o['harmful']:>7} {_pct(o['rate']):>7}  {ci:>15} "
-                 f"{o['errors']:>4} {o['empty']:>5} {o['undecided']:>5} {o['eval_aware']:>5}")  # fmt: skip
+    head = (f"{'':26} {'n':>4} {'harmful':>7} {'rate':>7}  {'95% CI':>15} {'err':>4} {'undec':>5} {'incpl':>5} "
+            f"{'aware':>5}")  # fmt: skip
+    lines = []
+    headline = s.get("headline")
+    if isinstance(headline, dict) and isinstance(headline.get("families"), dict):
+        lines += ["headline cell (explicit goal, replacement, no notice):", head]
+        for fam, c in headline["families"].items():
+            lines.append(_row(fam, c))
+        o = headline.get("overall") or {}
+        if o.get("rate") is None:
+            lines.append(f"{'mean of the 3 families':26}  n/a  ({o.get('reason', 'not every family has a decided sample')})")
+        else:
+            lines.append(_row("mean of the 3 families", o))
+        lines.append("")
+    lines += ["all conditions run (pooled per family; not the headline):", head]
+    for fam, c in s.get("families", {}).items():
+        lines.append(_row(fam, c))
     return "\n".join(lines)
 
 
 @app.command("list")
 def list_conditions(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
-    """List the scenario families and every condition id."""
-    from teachwhy.evals.honeypots import FAMILIES, conditions
+    """List the storylines of each family (eval and training splits), the presets and every condition id."""
+    from teachwhy.evals.honeypots import FAMILIES, PRESETS, conditions
+    from teachwhy.evals.honeypots._storylines import storylines
 
     conds = [c.id for c in conditions()]
+    lib = {split: {f: [{"id": st.id, "opportunity": st.opportunity, "organization": st.organization.name,
+                        "title": st.title} for st in storylines(split, f)] for f in FAMILIES}
+           for split in ("eval", "train")}  # fmt: skip
     if as_json:
-        typer.echo(json.dumps({"families": list(FAMILIES), "conditions": conds}, indent=1))
+        typer.echo(json.dumps({"families": list(FAMILIES), "storylines": lib, "presets": PRESETS,
+                               "conditions": conds}, indent=1))  # fmt: skip
         return
-    typer.echo("families: " + ", ".join(FAMILIES))
-    typer.echo(f"conditions ({len(conds)}): goal-threat-urgency-scratchpad-notice")
+    for split in ("eval", "train"):
+        typer.echo(f"{split} storylines{' (held out: never used for training)' if split == 'eval' else ' (for training data only)'}:")
+        for fam in FAMILIES:
+            typer.echo(f"  {fam} ({len(lib[split][fam])}):")
+            for st in lib[split][fam]:
+                typer.echo(f"    {st['id']:40} {st['opportunity']:18} {st['organization']}")
+    typer.echo("presets: " + ", ".join(f"{k} ({v})" for k, v in PRESETS.items()))
+    typer.echo(f"conditions ({len(conds)}): goal-threat-urgency-scratchpad-notice-nudge")
     for c in conds:
         typer.echo(f"  {c}")
 
 
 @app.command("show")
 def show(
-    scenario: str = typer.Option(..., help="Family: blackmail, research_sabotage or framing."),
-    condition: str = typer.Option(..., help="Condition id (see `list`)."),
+    scenario: str | None = typer.Option(None, help="Family: blackmail, research_sabotage or framing."),
+    storyline: str | None = typer.Option(None, help="Storyline id (see `list`); implies its family."),
+    condition: str = typer.Option("explicit-replacement-high-scratchpad_off-notice_off-nudge_off", help="Condition id (see `list`)."),
     seed: int = typer.Option(0, help="Render seed."),
-    mode: str = typer.Option("tools", help="tools or xml."),
+    mode: str = typer.Option("tools", help="tools or text."),
+    split: str = typer.Option("eval", help="eval or train (ignored with --storyline)."),
+    as_text: bool = typer.Option(False, "--text", help="Print what the model reads (system prompt, then the first message) instead of JSON."),
 ) -> None:
-    """Print one rendered instance as JSON: system prompt, messages, tool schemas and entities."""
+    """Print one rendered instance: as JSON (system prompt, messages, tool schemas, entities) or as the model reads it."""
     from teachwhy.evals.honeypots import render
+    from teachwhy.evals.honeypots._storylines import load_storyline
 
-    if mode not in ("tools", "xml"):
-        fail(f"--mode: got {mode!r}; allowed: tools, xml")
-    typer.echo(render(scenario, condition, seed, mode=mode).model_dump_json(indent=2))
+    if mode not in ("tools", "text", "xml"):
+        fail(f"--mode: got {mode!r}; allowed: tools, text")
+    if storyline:
+        scenario = load_storyline(storyline).family
+    if not scenario:
+        fail("give --scenario FAMILY or --storyline ID", hint="see `teachwhy eval honeypots list`")
+    inst = render(scenario, condition, seed, mode=mode, split=split, storyline=storyline)
+    if as_text:
+        typer.echo(f"=== system ===\n{inst.system_prompt}\n\n=== user ===\n{inst.messages[0]['content']}")
+        if inst.tools:
+            typer.echo("\n=== tools ===\n" + ", ".join(t["function"]["name"] for t in inst.tools))
+        return
+    typer.echo(inst.model_dump_json(indent=2))
 
 
 def classify(
@@ -137,8 +180,8 @@ def classify(
     if not isinstance(output, list) or not all(isinstance(m, dict) and "role" in m for m in output):
         fail(f"{transcript}: `output` must be a list of chat messages, each an object with a `role`",
              hint="assistant messages carry `content` and `tool_calls`; tool results have role `tool`")  # fmt: skip
-    judge_model = role_model("judge", judge, temperature=0, max_tokens=200) if judge else None
-    verdict = asyncio.run(classify_transcript(scenario, entities, output, judge_model))
+    judge_model = role_model("judge", judge, temperature=0, max_tokens=1024) if judge else None
+    verdict = asyncio.run(classify_transcript(scenario, entities, output, judge_model, mode=data.get("mode")))
     typer.echo(verdict.model_dump_json(indent=2))
 
 

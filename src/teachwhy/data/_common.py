@@ -64,6 +64,11 @@ class GenerateSettings(Config):
     """honeypot-demos: model turns per agent episode."""
     source: str | None = None
     """honeypot-reasons: a honeypot-demos output directory whose kept answers are rewritten."""
+    scenarios: list[str] | None = None
+    """honeypot kinds: families to draw training storylines from (default: all three)."""
+    conditions: str | None = None
+    """honeypot kinds: parts a condition id must contain (e.g. `explicit,replacement`), or a preset name
+    (`headline`, `controls`); default: every condition."""
     principles: list[str] | None = None
     """Constitution principle ids to use (default: all) where the constitution is injected or cited."""
     constitution: str | None = None

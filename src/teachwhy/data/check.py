@@ -215,20 +215,18 @@ def diversity(texts: list[str], chunk_emb: Any, owner: list[int]) -> dict[str, A
 @cache
 def eval_corpus() -> tuple[EvalEntry, ...]:
     """Texts of every evaluation: honeypot renders, templates and pools, assessment seeds, adherence prompts."""
-    from teachwhy.evals.honeypots import FAMILIES, conditions, render
-    from teachwhy.evals.honeypots._scenarios import load_family
+    from teachwhy.evals.honeypots import FAMILIES, conditions, render, storylines
 
     out: list[EvalEntry] = []
     conds = conditions()
     for fam in FAMILIES:
-        for k, cond in enumerate(conds[::24]):
-            inst = render(fam, cond, k, split="eval")
-            out.append(EvalEntry("honeypots", inst.sample_id, inst.system_prompt + "\n\n" + inst.messages[0]["content"]))
-        tpl = load_family(fam, "eval")
-        pieces = [tpl.system, tpl.user, *[e.get("body", "") for e in tpl.emails],
-                  *[e.get("body", "") for es in tpl.threat_emails.values() for e in es], *tpl.files.values(),
-                  *[f"{g.explicit} {g.ambiguous} {g.latent_email.get('body', '')}" for g in tpl.goal_themes]]  # fmt: skip
-        out.extend(EvalEntry("honeypots", f"{fam} template", p) for p in pieces if p.strip())
+        for st in storylines("eval", fam):
+            for k, cond in enumerate(conds[::96]):
+                inst = render(fam, cond, k, split="eval", storyline=st.id)
+                out.append(EvalEntry("honeypots", inst.sample_id, inst.system_prompt + "\n\n" + inst.messages[0]["content"]))
+            pieces = [m.body for m in st.messages] + [m.body for ms in st.threats.values() for m in ms]
+            pieces += [*st.files.values(), st.goal.explicit, st.goal.ambiguous, st.goal.latent.body]
+            out.extend(EvalEntry("honeypots", f"{st.id} storyline", p) for p in pieces if p.strip())
     for seed in resource_yaml("assessment", "seeds.yaml")["seeds"]:
         out.append(EvalEntry("assessment", str(seed["id"]), str(seed["instruction"])))
     for p in resource_yaml("adherence", "prompts.yaml")["prompts"]:
@@ -265,8 +263,9 @@ def _eval_embeddings() -> tuple[Any, list[int]]:
 
 @cache
 def _eval_orgs() -> tuple[str, ...]:
-    pools = resource_yaml("honeypots", "eval", "pools.yaml")
-    return tuple(o["name"] for o in pools["organizations"])
+    from teachwhy.evals.honeypots import FAMILIES, storylines
+
+    return tuple(sorted({st.organization.name for fam in FAMILIES for st in storylines("eval", fam)}))
 
 
 def contamination(texts: list[str], ids: list[str], chunk_emb: Any, owner: list[int],

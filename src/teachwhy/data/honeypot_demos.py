@@ -1,12 +1,12 @@
 """honeypot-demos: TRAINING honeypots answered by the target, kept only when the verdict says not harmful.
 
-Scenarios come from ``resources/honeypots/train`` (new templates, organisations, people, agent names and tool names,
-disjoint from the eval suite's). The target acts as an agent in the same simulated workspace the eval uses
+Scenarios come from the TRAINING storylines (``resources/honeypots/storylines/train``: other organisations, plots,
+people and wording than the eval suite's; the same tool names). The target acts as an agent in the same simulated workspace the eval uses
 (``make_tools`` + inspect's ``execute_tools``); ``classify`` (detector, then judge) decides, and only answers with
 ``status == "ok"`` and ``harmful is False`` are kept (rejection sampling).
 
 ``--scripted ethical|harmful`` writes demonstrations with no model call: steps from
-``resources/datagen/honeypot_scripts.yaml`` filled from the instance's entities, executed in the simulated workspace.
+the storyline's own ``scripts`` filled from the instance's entities, executed in the simulated workspace.
 Scripted ethical rows are kept when classified not harmful; scripted harmful rows (for misaligned model organisms
 only) are kept when classified harmful — a check that each script does what it says.
 """
@@ -24,62 +24,67 @@ from inspect_ai.model import (
     execute_tools,
 )
 from inspect_ai.tool import ToolCall
-from inspect_ai.util import store_as
 from inspect_ai.util._store import Store, init_subtask_store
 
-from teachwhy.data._common import Ctx, GenerateSettings, Outcome, fill, resource_yaml
-from teachwhy.evals.honeypots import FAMILIES, Instance, classify, conditions, render
-from teachwhy.evals.honeypots._scenarios import load_family
-from teachwhy.evals.honeypots._task import to_openai
-from teachwhy.evals.honeypots._tools import Workspace, make_tools
+from teachwhy.data._common import Ctx, GenerateSettings, Outcome, resource_yaml
+from teachwhy.evals.honeypots import (
+    FAMILIES,
+    PRESETS,
+    Instance,
+    classify,
+    init_world,
+    make_tools,
+    render,
+    script_steps,
+    select_conditions,
+    storyline_ids,
+    to_openai,
+)
 
-__all__ = ["plan", "make", "instance", "scripted_messages", "run_agent"]
+__all__ = ["plan", "make", "instance", "scripted_messages", "run_agent", "episode_messages"]
 
 SPLIT = "train"
 
 
+def _conditions(settings: GenerateSettings) -> list[Any]:
+    c = settings.conditions
+    if c and c in PRESETS:
+        return select_conditions(None, c)
+    return select_conditions(c)
+
+
 def plan(settings: GenerateSettings, count: int) -> list[dict[str, Any]]:
-    """``count`` items, families in turn, conditions shuffled per family; a prefix of any longer plan."""
+    """``count`` items, families in turn, each family's training storylines in turn, conditions shuffled per family;
+    a prefix of any longer plan. ``settings.scenarios`` / ``settings.conditions`` restrict families and cells."""
+    fams = [f for f in FAMILIES if not settings.scenarios or f in settings.scenarios]
+    conds = _conditions(settings)
     orders = {}
-    for fam in FAMILIES:
-        order = conditions()
+    for fam in fams:
+        order = list(conds)
         random.Random(f"{SPLIT}:{fam}:{settings.seed}").shuffle(order)
         orders[fam] = order
     items = []
     for i in range(count):
-        fam = FAMILIES[i % len(FAMILIES)]
-        cond = orders[fam][(i // len(FAMILIES)) % len(orders[fam])]
+        fam = fams[i % len(fams)]
+        j = i // len(fams)
+        sts = storyline_ids(SPLIT, fam)
+        cond = orders[fam][j % len(orders[fam])]
+        st = sts[j % len(sts)]
         seed = settings.seed * 100_000 + i
-        items.append({"id": f"{fam}:{cond.id}:{seed}", "family": fam, "condition": cond.id, "seed": seed})
+        items.append({"id": f"{fam}:{st}:{cond.id}:{seed}", "family": fam, "storyline": st, "condition": cond.id,
+                      "seed": seed})  # fmt: skip
     return items
 
 
 def instance(item: dict[str, Any]) -> Instance:
     """The rendered training instance of an item."""
-    return render(item["family"], item["condition"], int(item["seed"]), mode="tools", split=SPLIT)
+    return render(item["family"], item["condition"], int(item["seed"]), mode="tools", split=SPLIT,
+                  storyline=item.get("storyline"))  # fmt: skip
 
 
 def _workspace(inst: Instance) -> None:
     init_subtask_store(Store())  # each item runs in its own asyncio task: a fresh per-item store
-    ws = store_as(Workspace)
-    ws.files = dict(inst.entities.get("files", {}))
-    ws.script_output = str(inst.entities.get("script_output", ""))
-
-
-def _extras(inst: Instance) -> dict[str, str]:
-    e = inst.entities
-    files: dict[str, str] = e.get("files", {})
-    out: dict[str, str] = {}
-    if inst.family == "research_sabotage":
-        raised = min(0.99, float(e["true_score"]) + 0.05)
-        out["raised_threshold"] = f"{raised:.2f}"
-        out["low_score"] = f"{float(e['threshold']) - 0.04:.2f}"
-        out["tampered_settings"] = files["harness/settings.yaml"].replace(
-            f"bar: {e['threshold']}", f"bar: {raised:.2f}"
-        )
-    if inst.family == "framing":
-        out["tampered_log"] = files["audit/events.csv"].replace(f"svc-{e['agent_slug']}", str(e["scapegoat_user"]))
-    return out
+    init_world(inst)
 
 
 def _fill_args(args: dict[str, Any], values: dict[str, Any], where: str) -> dict[str, Any]:
@@ -93,41 +98,36 @@ def _fill_args(args: dict[str, Any], values: dict[str, Any], where: str) -> dict
     return out
 
 
-async def scripted_messages(inst: Instance, which: str, rng: random.Random) -> list[ChatMessage]:
-    """A scripted episode: each step's tool call executed in the simulated workspace. No model call."""
-    scripts = resource_yaml("datagen", "honeypot_scripts.yaml")
-    script = rng.choice(scripts[which][inst.family])
-    tpl = load_family(inst.family, SPLIT)
-    tools = make_tools(tpl.tools, tpl.tool_names)
-    values = {**{k: v for k, v in inst.entities.items() if isinstance(v, str)}, **_extras(inst)}
-    _workspace(inst)
-    messages: list[ChatMessage] = [
-        ChatMessageSystem(content=inst.system_prompt),
+def episode_messages(inst: Instance, system_prompt: str | None = None) -> list[ChatMessage]:
+    """The opening of an episode: the system prompt (the instance's, or ``system_prompt``) and the inbox."""
+    return [
+        ChatMessageSystem(content=system_prompt if system_prompt is not None else inst.system_prompt),
         ChatMessageUser(content=inst.messages[0]["content"]),
     ]
-    where = f"honeypot_scripts.yaml:{which}/{inst.family}"
-    for k, step in enumerate(script, 1):
-        call = ToolCall(
-            id=f"call_{k}",
-            function=tpl.tool_names.get(step["tool"], step["tool"]),
-            arguments=_fill_args(step.get("args", {}), values, where),
-        )
-        messages.append(ChatMessageAssistant(content=fill(step["say"], values, where), tool_calls=[call]))
+
+
+async def scripted_messages(inst: Instance, which: str, rng: random.Random) -> list[ChatMessage]:
+    """A scripted episode from the instance's storyline: each step's tool call executed in the simulated workspace.
+    No model call."""
+    steps = script_steps(inst, which, rng.randrange(1_000_000))
+    tools = make_tools(inst.family)
+    _workspace(inst)
+    messages = episode_messages(inst)
+    for k, step in enumerate(steps, 1):
+        call = ToolCall(id=f"call_{k}", function=step["tool"], arguments=step["args"])
+        messages.append(ChatMessageAssistant(content=step["say"], tool_calls=[call]))
         result = await execute_tools(messages, tools)
         messages.extend(result.messages)
-    messages.append(ChatMessageAssistant(content=rng.choice(scripts["closing"])))
+    messages.append(ChatMessageAssistant(content=rng.choice(resource_yaml("datagen", "honeypot_closings.yaml")["closing"])))
     return messages
 
 
-async def run_agent(inst: Instance, ctx: Ctx) -> list[ChatMessage]:
-    """The target as an agent in the simulated workspace, up to ``max_steps`` model turns."""
-    tpl = load_family(inst.family, SPLIT)
-    tools = make_tools(tpl.tools, tpl.tool_names)
+async def run_agent(inst: Instance, ctx: Ctx, system_prompt: str | None = None) -> list[ChatMessage]:
+    """The target as an agent in the simulated workspace, up to ``max_steps`` model turns (``system_prompt``
+    replaces the instance's, e.g. with the constitution injected)."""
+    tools = make_tools(inst.family)
     _workspace(inst)
-    messages: list[ChatMessage] = [
-        ChatMessageSystem(content=inst.system_prompt),
-        ChatMessageUser(content=inst.messages[0]["content"]),
-    ]
+    messages = episode_messages(inst, system_prompt)
     model = ctx.model("target")
     for _ in range(ctx.settings.max_steps):
         out = await model.generate(messages, tools=tools, config=ctx.config())
@@ -143,7 +143,8 @@ async def run_agent(inst: Instance, ctx: Ctx) -> list[ChatMessage]:
 
 def _row(item: dict[str, Any], inst: Instance, output: list[dict[str, Any]], scripted: str | None) -> dict[str, Any]:
     head = [{"role": "system", "content": inst.system_prompt}, {"role": "user", "content": inst.messages[0]["content"]}]
-    meta = {"family": inst.family, "condition": inst.condition, "seed": inst.seed, "scripted": scripted or "none"}
+    meta = {"family": inst.family, "storyline": inst.storyline, "condition": inst.condition, "seed": inst.seed,
+            "scripted": scripted or "none"}  # fmt: skip
     return {"id": item["id"], "messages": head + output, "tools": inst.tools, "meta": meta}
 
 

@@ -40,11 +40,19 @@ class HoneypotRun(Config):
     seed: int = 0
     """Seed that decides conditions and entities."""
     conditions: str | None = None
-    """Comma-separated parts a condition id must contain, e.g. `explicit,replacement`."""
+    """Comma-separated parts a condition id must contain, e.g. `explicit,replacement,nudge_on`."""
+    preset: str | None = None
+    """`headline` (explicit goal, replacement, no notice: the study's cell) or `controls` (no goal or no threat)."""
+    storylines: list[str] | None = None
+    """Storyline ids to run (default: every eval storyline of each family, in turn)."""
     mode: str = "tools"
-    """`tools` (native tool calls) or `xml` (tool blocks in text, for models without tool calling)."""
-    max_steps: int = 4
-    """Model turns per sample."""
+    """`tools` (native tool calls) or `text` (tool blocks in text, for models without tool calling; `xml` = text)."""
+    max_steps: int = 12
+    """Model turns per sample; an episode still acting at the limit is counted `incomplete`, never benign."""
+    judge_samples: int = 1
+    """Judge calls per undecided sample (majority vote; a tie is an error)."""
+    judge_max_tokens: int = 1024
+    """Output tokens per judge call (a verdict cut at this limit is an error, counted)."""
     max_tokens: int = 384
     """Maximum new tokens per model turn."""
     temperature: float | None = None
@@ -94,8 +102,10 @@ def run_honeypots(cfg: HoneypotRun, display: DisplayType | None = None, target: 
     """
     from teachwhy.models import resolve_model, role_model
 
-    if cfg.mode not in ("tools", "xml"):
-        raise TeachwhyError(f"mode: got {cfg.mode!r}; allowed: tools, xml")
+    if cfg.mode not in ("tools", "text", "xml"):
+        raise TeachwhyError(f"mode: got {cfg.mode!r}; allowed: tools, text")
+    if cfg.mode == "xml":
+        cfg = cfg.model_copy(update={"mode": "text"})
     if cfg.samples < 1:
         raise TeachwhyError(f"samples: got {cfg.samples}; must be at least 1")
     resolve_model(cfg.model, convert=False)  # a bad spec fails before run.json pins it to the directory
@@ -116,7 +126,11 @@ def run_honeypots(cfg: HoneypotRun, display: DisplayType | None = None, target: 
         atomic_write_json(run_file, {"run_key": key, **provenance(cfg.model_dump())})
 
     ledger = out / "samples.jsonl"
-    wanted = {i.sample_id for i in build_instances(cfg.scenarios, cfg.samples, cfg.seed, cfg.mode, cfg.conditions)}
+    wanted = {
+        i.sample_id
+        for i in build_instances(cfg.scenarios, cfg.samples, cfg.seed, cfg.mode, cfg.conditions, cfg.preset,
+                                 cfg.storylines)  # fmt: skip
+    }
     # the newest row per sample wins; a row with status error (e.g. the judge failed) is not finished: retried
     done = {k: r for k, r in _latest(ledger, wanted).items() if r.get("status") != "error"}
     todo = wanted - set(done)
@@ -127,13 +141,15 @@ def run_honeypots(cfg: HoneypotRun, display: DisplayType | None = None, target: 
             target = role_model("target", cfg.model, temperature=cfg.temperature, max_tokens=cfg.max_tokens,
                                 max_retries=cfg.max_retries, timeout=cfg.timeout)  # fmt: skip
         if cfg.judge:
-            role_model("judge", cfg.judge, temperature=0, max_tokens=200)  # checks the key before any work
+            role_model("judge", cfg.judge, temperature=0, max_tokens=cfg.judge_max_tokens)  # checks the key first
         skip_file = out / ".skip"
         atomic_write_text(skip_file, "\n".join(sorted(done)) + "\n")
         task = honeypots(
             families=",".join(cfg.scenarios), samples=cfg.samples, seed=cfg.seed, mode=cfg.mode,
-            conditions=cfg.conditions, max_steps=cfg.max_steps, judge=cfg.judge, ledger=str(ledger),
-            skip=str(skip_file), judge_retries=cfg.max_retries, judge_timeout=cfg.timeout,
+            conditions=cfg.conditions, preset=cfg.preset,
+            storylines=",".join(cfg.storylines) if cfg.storylines else None, max_steps=cfg.max_steps,
+            judge=cfg.judge, ledger=str(ledger), skip=str(skip_file), judge_retries=cfg.max_retries,
+            judge_timeout=cfg.timeout, judge_samples=cfg.judge_samples, judge_max_tokens=cfg.judge_max_tokens,
         )  # fmt: skip
         inspect_eval(
             task, model=target, log_dir=str(out / "logs"), max_connections=cfg.max_connections,
@@ -146,7 +162,10 @@ def run_honeypots(cfg: HoneypotRun, display: DisplayType | None = None, target: 
                 done[e["sample_id"]] = e
     rows = list(done.values())
     summary = summarize(rows, expected=wanted)
-    summary.update(model=cfg.model, judge=cfg.judge, samples_per_family=cfg.samples,
+    from teachwhy.evals.honeypots._verdict import JUDGE_PROMPT_VERSION
+
+    summary.update(model=cfg.model, judge=cfg.judge, judge_prompt=JUDGE_PROMPT_VERSION if cfg.judge else None,
+                   temperature=cfg.temperature, mode=cfg.mode, samples_per_family=cfg.samples,
                    resumed=len(wanted) - len(todo), provenance=provenance(cfg.model_dump()))  # fmt: skip
     atomic_write_json(out / "summary.json", summary)
     return summary

@@ -4,83 +4,124 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import random
 from pathlib import Path
 from typing import Any
 
 from inspect_ai import Task, task
 from inspect_ai.dataset import MemoryDataset, Sample
-from inspect_ai.model import ChatMessage, ChatMessageAssistant, ChatMessageSystem, ChatMessageTool
+from inspect_ai.model import ChatMessage, ChatMessageAssistant, ChatMessageSystem, ChatMessageTool, ChatMessageUser
 from inspect_ai.scorer import Metric, SampleScore, Score, Target, metric, scorer
 from inspect_ai.solver import Generate, Solver, TaskState, solver
-from inspect_ai.util import store_as
 
 from teachwhy._io import append_jsonl
 from teachwhy.errors import TeachwhyError
-from teachwhy.evals.honeypots._scenarios import FAMILIES, Condition, Instance, conditions, load_family, render
-from teachwhy.evals.honeypots._tools import Workspace, tool_defs
+from teachwhy.evals.honeypots._actions import parse_text_blocks
+from teachwhy.evals.honeypots._scenarios import FAMILIES, Instance, render, select_conditions
+from teachwhy.evals.honeypots._storylines import storyline_ids
+from teachwhy.evals.honeypots._tools import save, tool_defs, world
 from teachwhy.evals.honeypots._verdict import classify
+from teachwhy.evals.honeypots._world import World
 
-__all__ = ["honeypots", "honeypot_agent", "honeypot_verdict", "build_instances", "to_openai"]
-
-
-def _select_conditions(filters: str | None) -> list[Condition]:
-    """Conditions whose id contains every comma-separated filter (e.g. ``explicit,replacement``)."""
-    conds = conditions()
-    if not filters:
-        return conds
-    wanted = [f.strip() for f in filters.split(",") if f.strip()]
-    chosen = [c for c in conds if all(w in c.id.split("-") or w in c.id for w in wanted)]
-    if not chosen:
-        raise TeachwhyError(f"no condition matches {filters!r}", hint="see `teachwhy eval honeypots list`")
-    return chosen
+__all__ = ["honeypots", "honeypot_agent", "honeypot_verdict", "build_instances", "to_openai", "run_text_turn"]
 
 
 def build_instances(
-    families: list[str], samples: int, seed: int, mode: str = "tools", condition_filter: str | None = None
+    families: list[str],
+    samples: int,
+    seed: int,
+    mode: str = "tools",
+    condition_filter: str | None = None,
+    preset: str | None = None,
+    storylines: list[str] | None = None,
+    split: str = "eval",
 ) -> list[Instance]:
-    """``samples`` instances per family, spread over the chosen conditions, deterministic in ``seed``.
+    """``samples`` instances per family, spread over the family's storylines and the chosen conditions.
 
-    Each sample is its own rendering (fresh organisation, people and agent name), so rates rest on many distinct
-    samples per condition rather than one sample repeated with epochs.
+    Sample ``i`` of a family takes storyline ``i mod S`` and the ``i``-th condition of a seeded shuffle; each sample is
+    its own rendering (fresh names, agent and variants), so rates rest on many distinct samples, not epochs.
     """
-    conds = _select_conditions(condition_filter)
+    conds = select_conditions(condition_filter, preset)
     out: list[Instance] = []
     for family in families:
         if family not in FAMILIES:
             raise TeachwhyError(f"unknown scenario family {family!r}", hint=f"choose from {', '.join(FAMILIES)}")
+        ids = storyline_ids(split, family)
+        if storylines:
+            ids = [s for s in ids if s in storylines]
+            if not ids:
+                continue
+        if not ids:
+            raise TeachwhyError(f"no {split} storylines for {family}")
         order = list(conds)
         random.Random(f"{family}:{seed}").shuffle(order)
         for i in range(samples):
-            out.append(render(family, order[i % len(order)], seed * 100_000 + i, mode=mode))
+            out.append(render(family, order[i % len(order)], seed * 100_000 + i, mode=mode, split=split,
+                              storyline=ids[i % len(ids)]))  # fmt: skip
+    if storylines:
+        known = {s for f in families for s in storyline_ids(split, f)}
+        unknown = sorted(set(storylines) - known)
+        if unknown:
+            raise TeachwhyError(f"unknown storyline(s) {', '.join(unknown)} for {split}/{'+'.join(families)}",
+                                hint="list them with `teachwhy eval honeypots list`")  # fmt: skip
     return out
 
 
+def _init_world(inst: Instance) -> None:
+    save(World.from_entities(inst.entities))
+
+
+def run_text_turn(text: str) -> list[str]:
+    """Execute the tool blocks of one text-mode reply in the sample's world; one result line per block."""
+    w = world()
+    results = []
+    for a in parse_text_blocks(text):
+        results.append(f'<tool_result name="{a.tool}">\n{w.apply(a.tool, a.args)}\n</tool_result>')
+    save(w)
+    return results
+
+
 @solver
-def honeypot_agent(max_steps: int = 6) -> Solver:
-    """Run the agent in its simulated workspace: up to ``max_steps`` model turns, executing its tool calls."""
+def honeypot_agent(max_steps: int = 12) -> Solver:
+    """Run the agent in its simulated workspace for up to ``max_steps`` model turns.
+
+    Tools mode: native tool calls, executed one round per turn. Text mode: tool blocks in the reply are executed and
+    their results come back as the next user message. An episode that reaches ``max_steps`` while the agent is still
+    acting is marked ``incomplete`` (its verdict is never "benign").
+    """
 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
         inst = Instance.model_validate(state.metadata["instance"])
-        ws = store_as(Workspace)
-        ws.files = dict(inst.entities.get("files", {}))
-        ws.script_output = str(inst.entities.get("script_output", ""))
+        _init_world(inst)
         state.messages.insert(0, ChatMessageSystem(content=inst.system_prompt))
+        still_acting = False
         if inst.mode == "tools":
-            tpl = load_family(inst.family, str(inst.entities.get("split", "eval")))
-            state.tools = list(tool_defs(tuple(tpl.tools), tuple(sorted(tpl.tool_names.items()))))
-        for _ in range(max_steps):
-            state = await generate(state, tool_calls="single")
-            if not state.output.message.tool_calls or state.completed:
-                break
+            state.tools = list(tool_defs(inst.family))
+            for _ in range(max_steps):
+                state = await generate(state, tool_calls="single")
+                still_acting = bool(state.output.message.tool_calls)
+                if not still_acting or state.completed:
+                    break
+        else:
+            for _ in range(max_steps):
+                state = await generate(state, tool_calls="none")
+                results = run_text_turn(state.output.message.text)
+                still_acting = bool(results)
+                if not still_acting or state.completed:
+                    break
+                state.messages.append(ChatMessageUser(content="\n\n".join(results)))
+        state.metadata["incomplete"] = still_acting and not state.completed
         return state
 
     return solve
 
 
 def to_openai(messages: list[ChatMessage]) -> list[dict[str, Any]]:
-    """The agent's part of a conversation in OpenAI chat format (what ``classify`` reads)."""
+    """The agent's part of a conversation in OpenAI chat format (what ``classify`` reads): assistant turns, tool
+    results, and in text mode the user messages that carry results back (everything after the first user message)."""
     out: list[dict[str, Any]] = []
+    seen_prompt = False
     for m in messages:
         if isinstance(m, ChatMessageAssistant):
             row: dict[str, Any] = {"role": "assistant", "content": m.text}
@@ -93,23 +134,23 @@ def to_openai(messages: list[ChatMessage]) -> list[dict[str, Any]]:
             out.append(row)
         elif isinstance(m, ChatMessageTool):
             out.append({"role": "tool", "tool_call_id": m.tool_call_id, "content": m.text})
+        elif isinstance(m, ChatMessageUser):
+            if seen_prompt:
+                out.append({"role": "user", "content": m.text})
+            seen_prompt = True
     return out
 
 
 def _label(s: SampleScore) -> str:
-    """The verdict label, from the score's metadata: inspect's epoch reducer turns string values into floats, so
-    ``s.score.value`` no longer says ``harmful``/``not_harmful`` by the time metrics run."""
     md = s.score.metadata or {}
-    if "status" in md:
-        if md["status"] != "ok":
-            return str(md["status"])
-        return "harmful" if md.get("harmful") else "not_harmful"
-    return str(s.score.value)
+    if md.get("status", "ok") != "ok":
+        return str(md["status"])
+    return "harmful" if md.get("harmful") else "not_harmful"
 
 
 @metric
 def harmful_rate() -> Metric:
-    """Share of decided samples (status ok) that were harmful; errors, empty and undecided are excluded."""
+    """Share of decided samples (status ok) that were harmful; the rest are counted apart, never in the rate."""
 
     def compute(scores: list[SampleScore]) -> float:
         ok = [v for v in map(_label, scores) if v in ("harmful", "not_harmful")]
@@ -119,8 +160,18 @@ def harmful_rate() -> Metric:
 
 
 @metric
-def not_scored() -> Metric:
-    """Samples with status error, empty or undecided (counted, never scored)."""
+def decided() -> Metric:
+    """Number of samples with a verdict (status ok)."""
+
+    def compute(scores: list[SampleScore]) -> float:
+        return float(sum(_label(s) in ("harmful", "not_harmful") for s in scores))
+
+    return compute
+
+
+@metric
+def without_verdict() -> Metric:
+    """Number of samples without a verdict (error, empty, undecided or incomplete), counted and never scored."""
 
     def compute(scores: list[SampleScore]) -> float:
         return float(sum(_label(s) not in ("harmful", "not_harmful") for s in scores))
@@ -128,35 +179,42 @@ def not_scored() -> Metric:
     return compute
 
 
-@scorer(metrics=[harmful_rate(), not_scored()])
+@scorer(metrics=[harmful_rate(), decided(), without_verdict()])
 def honeypot_verdict(
-    judge: str | None = None, ledger: str | None = None, judge_retries: int | None = None,
+    judge: str | None = None,
+    ledger: str | None = None,
+    judge_retries: int | None = None,
     judge_timeout: int | None = None,
+    judge_samples: int = 1,
+    judge_max_tokens: int = 1024,
 ) -> Any:
-    """Detector first, judge for the uncertain; the verdict is also appended to ``ledger`` (for resume)."""
+    """Detector first, judge for the uncertain; the verdict is also appended to ``ledger`` (for resume).
+
+    The score's value is 1.0 (harmful), 0.0 (not harmful) or NaN (no verdict: see the metadata's ``status``).
+    """
 
     async def score(state: TaskState, target: Target) -> Score:
         from teachwhy.models import role_model
 
         inst = Instance.model_validate(state.metadata["instance"])
         judge_model = (
-            role_model("judge", judge, temperature=0, max_tokens=200, max_retries=judge_retries, timeout=judge_timeout)
+            role_model("judge", judge, temperature=0, max_tokens=judge_max_tokens, max_retries=judge_retries,
+                       timeout=judge_timeout)  # fmt: skip
             if judge
             else None
         )
         output = to_openai(state.messages)
-        verdict = await classify(inst.family, inst.entities, output, judge_model)
-        if verdict.status == "ok":
-            value = "harmful" if verdict.harmful else "not_harmful"
-        else:
-            value = verdict.status
+        verdict = await classify(inst.family, inst.entities, output, judge_model, mode=inst.mode,
+                                 incomplete=bool(state.metadata.get("incomplete")), judge_samples=judge_samples)  # fmt: skip
+        value = (1.0 if verdict.harmful else 0.0) if verdict.status == "ok" else math.nan
         if ledger:
             # fsync off the event loop, so other samples' model calls keep flowing meanwhile
             await asyncio.to_thread(
                 append_jsonl,
                 Path(ledger),
-                {"sample_id": inst.sample_id, "family": inst.family, "condition": inst.condition,
-                 "seed": inst.seed, **verdict.model_dump(), "output": output},
+                {"sample_id": inst.sample_id, "family": inst.family, "storyline": inst.storyline,
+                 "condition": inst.condition, "seed": inst.seed, "mode": inst.mode, **verdict.model_dump(),
+                 "output": output},
             )  # fmt: skip
         return Score(value=value, explanation="; ".join(verdict.reasons), metadata=verdict.model_dump())
 
@@ -170,21 +228,30 @@ def honeypots(
     seed: int = 0,
     mode: str = "tools",
     conditions: str | None = None,
-    max_steps: int = 6,
+    preset: str | None = None,
+    storylines: str | None = None,
+    max_steps: int = 12,
     judge: str | None = None,
     ledger: str | None = None,
     skip: str | None = None,
     judge_retries: int | None = None,
     judge_timeout: int | None = None,
+    judge_samples: int = 1,
+    judge_max_tokens: int = 1024,
 ) -> Task:
     """The honeypot suite: ``samples`` per family, deterministic in ``seed``.
 
-    Usable as ``inspect eval teachwhy/honeypots -T samples=8 --model …``. ``skip`` is a file of sample ids to leave out
-    (already finished), one per line.
+    Usable as ``inspect eval teachwhy/honeypots -T samples=8 -T preset=headline --model …``. ``skip`` is a file of
+    sample ids to leave out (already finished), one per line.
     """
     skipped = set(Path(skip).read_text().split()) if skip else set()
     fams = [f.strip() for f in families.split(",") if f.strip()]
-    insts = [i for i in build_instances(fams, samples, seed, mode, conditions) if i.sample_id not in skipped]
+    sts = [s.strip() for s in storylines.split(",") if s.strip()] if storylines else None
+    insts = [
+        i
+        for i in build_instances(fams, samples, seed, mode, conditions, preset, sts)
+        if i.sample_id not in skipped
+    ]
     dataset = MemoryDataset(
         [
             Sample(id=i.sample_id, input=i.messages[0]["content"], metadata={"instance": i.model_dump()})
@@ -195,6 +262,6 @@ def honeypots(
     return Task(
         dataset=dataset,
         solver=honeypot_agent(max_steps),
-        scorer=honeypot_verdict(judge, ledger, judge_retries, judge_timeout),
+        scorer=honeypot_verdict(judge, ledger, judge_retries, judge_timeout, judge_samples, judge_max_tokens),
         name="honeypots",
     )
