@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from teachwhy.errors import ConfigError
 
-__all__ = ["Config", "load_config", "format_validation_error"]
+__all__ = ["Config", "load_config", "format_validation_error", "validation_hint"]
 
 C = TypeVar("C", bound="Config")
 
@@ -49,9 +49,7 @@ def format_validation_error(err: ValidationError, cls: type[BaseModel], source: 
         value = e.get("input")
         if e["type"] == "extra_forbidden":
             allowed = _allowed(cls, loc)
-            lines.append(
-                f"  {field}: unknown key" + (f"; allowed keys here: {allowed}" if allowed else "")
-            )
+            lines.append(f"  {field}: unknown key" + (f"; allowed keys here: {allowed}" if allowed else ""))
         elif e["type"] == "missing":
             lines.append(f"  {field}: required but missing")
         else:
@@ -62,18 +60,42 @@ def format_validation_error(err: ValidationError, cls: type[BaseModel], source: 
     return "\n".join(lines)
 
 
+def validation_hint(err: ValidationError, cls: type[BaseModel], source: str) -> str:
+    """The fix for a validation error: the closest allowed key for each unknown key, else where to fix it."""
+    import difflib
+
+    near: list[str] = []
+    for e in err.errors():
+        loc = tuple(e["loc"])
+        if e["type"] == "extra_forbidden" and loc:
+            allowed = (_allowed(cls, loc) or "").split(", ")
+            match = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
+            if match:
+                field = ".".join(str(p) for p in loc)
+                near.append(f"`{field}` -> `{'.'.join([*(str(p) for p in loc[:-1]), match[0]])}`")
+    where = "the flags" if source == "flags" else source
+    if near:
+        return f"did you mean {', '.join(near)}? fix it in {where}"
+    return f"fix the field(s) named above in {where} (each config field is documented in docs/ARCHITECTURE.md)"
+
+
 def read_yaml(path: Path) -> dict[str, Any]:
     """Read a YAML mapping, with clear errors for missing files, bad syntax and non-mappings."""
     if not path.exists():
-        raise ConfigError(f"config file not found: {path}")
+        raise ConfigError(f"config file not found: {path}", hint="check the path given to --config")
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
-        raise ConfigError(f"config file {path} is not valid YAML: {exc}") from None
+        raise ConfigError(
+            f"config file {path} is not valid YAML: {exc}", hint="fix the YAML syntax at the line named"
+        ) from None
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise ConfigError(f"config file {path} must hold a mapping of keys to values, got {type(data).__name__}")
+        raise ConfigError(
+            f"config file {path} must hold a mapping of keys to values, got {type(data).__name__}",
+            hint="write it as `key: value` lines (see `teachwhy train show-config sft`)",
+        )
     return data
 
 
@@ -83,7 +105,7 @@ def _set_dotted(data: dict[str, Any], key: str, value: Any) -> None:
     for p in parts[:-1]:
         nxt = cur.setdefault(p, {})
         if not isinstance(nxt, dict):
-            raise ConfigError(f"cannot set {key}: {p} is not a mapping")
+            raise ConfigError(f"cannot set {key}: {p} is not a mapping", hint=f"set {p} itself, or a key of a mapping")
         cur = nxt
     cur[parts[-1]] = value
 
@@ -99,4 +121,5 @@ def load_config(
     try:
         return cls.model_validate(data)
     except ValidationError as err:
-        raise ConfigError(format_validation_error(err, cls, source or (str(path) if path else "flags"))) from None
+        where = source or (str(path) if path else "flags")
+        raise ConfigError(format_validation_error(err, cls, where), hint=validation_hint(err, cls, where)) from None

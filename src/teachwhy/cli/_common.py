@@ -152,25 +152,22 @@ def quiet_libraries() -> None:
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     os.environ.setdefault("DATASETS_VERBOSITY", "error")
     os.environ.setdefault("INSPECT_LOG_LEVEL", "warning")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # "Loading weights" bars; training bars stay
     for name in ("transformers", "datasets", "accelerate", "peft", "trl", "httpx"):
         logging.getLogger(name).setLevel(logging.ERROR)
 
 
 def set_verbose() -> None:
-    """``-v``: library warnings and info logs are shown again."""
+    """``-v``: library warnings, info logs and loading bars are shown again (the libraries read these settings when
+    first imported, which the CLI does lazily, after this runs)."""
     warnings.resetwarnings()
     warnings.simplefilter("default")
     os.environ["TRANSFORMERS_VERBOSITY"] = "info"
     os.environ["DATASETS_VERBOSITY"] = "info"
     os.environ["INSPECT_LOG_LEVEL"] = "info"
+    os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] = "0"
     for name in ("transformers", "datasets", "accelerate", "peft", "trl", "httpx"):
         logging.getLogger(name).setLevel(logging.INFO)
-    try:  # already imported by now (teachwhy.models imports inspect_ai, which imports transformers lazily)
-        from transformers.utils import logging as tlog
-
-        tlog.set_verbosity_info()
-    except ImportError:  # pragma: no cover - transformers is a dependency
-        pass
 
 
 def readable_file(path: str | Path | None, flag: str) -> Path | None:

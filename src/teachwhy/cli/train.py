@@ -30,18 +30,14 @@ C = TypeVar("C", bound=Config)
 
 _CONFIG = typer.Option(None, "--config", "-c", help="YAML config (saved flags); flags below override it.")
 _MODEL = typer.Option(None, "--model", help="Model to train: embedded, a local HF dir, or a teachwhy output.")
-_OUT = typer.Option(
-    None, "--out", help="Output directory (checkpoints, final adapter/model, meta.json, metrics)."
-)
+_OUT = typer.Option(None, "--out", help="Output directory (checkpoints, final adapter/model, meta.json, metrics).")
 _STEPS = typer.Option(None, "--max-steps", help="Stop after this many optimizer steps (train.max_steps).")
 _SET = typer.Option(
     None,
     "--set",
     help="Override any field: --set train.learning_rate=1e-4 (repeatable; values parsed as YAML).",
 )
-_RESUME = typer.Option(
-    None, "--resume/--no-resume", help="Resume from the newest checkpoint in --out (default on)."
-)
+_RESUME = typer.Option(None, "--resume/--no-resume", help="Resume from the newest checkpoint in --out (default on).")
 
 
 def _overrides(
@@ -51,11 +47,11 @@ def _overrides(
     for item in sets or []:
         key, eq, raw = item.partition("=")
         if not eq or not key.strip():
-            raise ConfigError(f"--set {item!r}: expected KEY=VALUE, e.g. --set train.learning_rate=1e-4")
+            raise ConfigError(f"--set {item!r}: expected KEY=VALUE", hint="e.g. --set train.learning_rate=1e-4")
         try:
             o[key.strip()] = yaml.safe_load(raw)
         except yaml.YAMLError as exc:
-            raise ConfigError(f"--set {item!r}: value is not valid YAML: {exc}") from None
+            raise ConfigError(f"--set {item!r}: value is not valid YAML: {exc}", hint="quote the value") from None
     return o
 
 
@@ -131,9 +127,7 @@ def rl(
     _report(meta, cfg.out)
     judge = meta.get("judge") or {}
     if judge.get("judge_calls"):
-        typer.echo(
-            f"judge: {judge['judge_calls']} calls, {judge['judge_errors']} errors (errors give no reward)"
-        )
+        typer.echo(f"judge: {judge['judge_calls']} calls, {judge['judge_errors']} errors (errors give no reward)")
 
 
 @app.command("merge")
@@ -146,7 +140,8 @@ def merge(
     from teachwhy.train.merge import merge_adapter
 
     meta = merge_adapter(adapter, out, dtype=dtype)
-    typer.echo(f"merged {adapter} into {meta['base_model']} -> {out}")
+    typer.echo(f"merged {adapter} with its base model {meta['base_model']} into a new model: {out} "
+               "(the base and the adapter are unchanged)\nuse it: --model " + out)  # fmt: skip
 
 
 @app.command("show-config")
@@ -155,11 +150,22 @@ def show_config(
     config: Path | None = _CONFIG,
     set_: list[str] | None = _SET,
 ) -> None:
-    """Print the full resolved config (defaults filled in) as YAML, e.g. to start a new config file."""
+    """Print the full resolved config (defaults filled in) as YAML, e.g. to start a new config file.
+
+    Without --config, sft and sdf show a placeholder data source (data.sources) to replace with your data."""
     from teachwhy.train.config import RLRunConfig, SDFRunConfig, SFTRunConfig
 
     classes: dict[str, type[Config]] = {"sft": SFTRunConfig, "sdf": SDFRunConfig, "rl": RLRunConfig}
     if kind not in classes:
-        raise ConfigError(f"unknown kind {kind!r}; choose sft, sdf or rl")
-    cfg = load_config(classes[kind], config, _overrides(None, None, None, None, set_))
+        raise ConfigError(f"unknown kind {kind!r}", hint="choose sft, sdf or rl")
+    overrides = _overrides(None, None, None, None, set_)
+    placeholder = config is None and kind != "rl" and not any(k.split(".")[0] == "data" for k in overrides)
+    if placeholder:
+        overrides["data.sources"] = [{"path": _PLACEHOLDER_DATA}]
+    cfg = load_config(classes[kind], config, overrides)
+    if placeholder:
+        typer.echo(f"# data.sources: {_PLACEHOLDER_DATA} is a placeholder; point it at your data.jsonl")
     typer.echo(yaml.safe_dump(json.loads(cfg.model_dump_json()), sort_keys=False))
+
+
+_PLACEHOLDER_DATA = "data/YOUR_DATASET/data.jsonl"
