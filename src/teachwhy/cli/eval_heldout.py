@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from teachwhy.config import load_config
+from teachwhy.errors import TeachwhyError
 from teachwhy.judging import EMBEDDED_JUDGE_NOTE
 from teachwhy.models import default_spec
 
@@ -31,6 +32,19 @@ _TargetTokens = Annotated[int | None, typer.Option(min=1, help="Max tokens per t
 _AuditorTokens = Annotated[int | None, typer.Option(min=1, help="Max tokens per auditor turn.")]
 _JudgeTokens = Annotated[int | None, typer.Option(min=1, help="Max tokens of one judge verdict.")]
 _Prompts = Annotated[Path | None, typer.Option(help="Adherence prompts YAML (default: teachwhy's own).")]
+
+
+def _preflight(out: Path, models: dict[str, str], files: dict[str, Path | None]) -> None:
+    """Before any model loads or any file is written: every model spec, every input file, the output path."""
+    from teachwhy.cli._common import readable_file
+    from teachwhy.models import check_model
+
+    for flag, path in files.items():
+        readable_file(path, flag)
+    for role, spec in models.items():
+        check_model(spec, role)
+    if out.exists() and not out.is_dir():
+        raise TeachwhyError(f"--out {out} is a file", hint="choose a directory for --out")
 
 
 def _display() -> str:
@@ -95,6 +109,7 @@ def assessment(
         },
         source="flags",
     )
+    _preflight(out, {"target": cfg.target, "auditor": cfg.auditor, "judge": cfg.judge}, {})
     if cfg.judge == "embedded":
         typer.echo(EMBEDDED_JUDGE_NOTE)
     summary = run_assessment(cfg, out, display=_display())
@@ -141,9 +156,13 @@ def constitution(
         },
         source="flags",
     )
+    _preflight(out, {"target": cfg.target, "judge": cfg.judge}, {"--constitution": constitution_file,
+                                                                "--prompts": prompts})  # fmt: skip
     load_constitution(cfg.constitution)  # a malformed file fails here, before any model loads
     if cfg.judge == "embedded":
         typer.echo(EMBEDDED_JUDGE_NOTE)
+    typer.echo(f"constitution adherence: target {cfg.target}, judge {cfg.judge}"
+               + (f", at most {cfg.limit} prompts" if cfg.limit else "") + "; progress below", err=True)  # fmt: skip
     summary = run_constitution(cfg, out, display=_display())
     c = summary["constitution"]
     typer.echo(f"\nconstitution adherence ({c['name']} {c['version']}) — {_counts(summary)}")
