@@ -5,7 +5,7 @@ and any
 ``--set dotted.key=value`` override its fields. Rerunning a killed command resumes from its newest checkpoint.
 On GPUs, run the same command under accelerate::
 
-    accelerate launch --config_file configs/train/accelerate/multi_gpu_ddp.yaml -m teachwhy.train sft
+    .venv/bin/accelerate launch --config_file configs/train/accelerate/multi_gpu_ddp.yaml -m teachwhy.train sft
     --config FILE
 """
 
