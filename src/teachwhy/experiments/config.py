@@ -106,6 +106,9 @@ class EvalSpec(Config):
     """``before``: on the base model (arm ``base``); ``after``: on every evaluated arm."""
     settings: dict[str, Any] = {}
     """Eval settings: fields of ``HoneypotRun`` / ``AssessmentConfig`` / ``AdherenceConfig`` (e.g. samples, light)."""
+    error_budget: float = Field(0.10, ge=0.0, le=1.0)
+    """Share of a run's samples that may be non-ok (error, empty, undecided, incomplete, missing) before the run is
+    marked unreliable: shown in red, its comparisons withheld (results table and report)."""
 
 
 class RLSnapshots(Config):
