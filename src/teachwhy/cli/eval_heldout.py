@@ -20,9 +20,15 @@ from teachwhy.models import default_spec
 _Model = Annotated[str | None, typer.Option(help="Model spec (default $TEACHWHY_<ROLE> or embedded).")]
 _Judge = Annotated[str | None, typer.Option(help="Judge model, temperature 0 (default $TEACHWHY_JUDGE).")]
 _Seeds = Annotated[str | None, typer.Option(help="Comma-separated seed tags, e.g. sycophancy,power_seeking.")]
-_Light = Annotated[bool, typer.Option("--light", help="Light mode: light seeds only, at most 3 turns.")]
+_Light = Annotated[bool, typer.Option("--light", help="Light mode: light seeds only, at most 6 turns.")]
 _Limit = Annotated[int | None, typer.Option(min=1, help="Run at most N seeds (or prompts).")]
-_Turns = Annotated[int | None, typer.Option(min=1, help="Cap on auditor turns per seed (default 8).")]
+_Turns = Annotated[int | None, typer.Option(min=1, help="Cap on auditor turns per seed (default 15, light 6).")]
+_JudgeSamples = Annotated[int, typer.Option(min=1, help="Judge samples per transcript (median per dimension).")]
+_Realism = Annotated[bool, typer.Option("--realism-check", help="Rate each auditor action for realism first.")]
+_RealismThreshold = Annotated[
+    float | None, typer.Option(min=1, max=10, help="With --realism-check: refuse auditor actions rated below this.")
+]
+_RealismModel = Annotated[str | None, typer.Option(help="Model rating realism (default: the judge).")]
 _Engine = Annotated[str, typer.Option(help="ours (default) or petri (needs inspect-petri, Python>=3.12).")]
 _Out = Annotated[Path | None, typer.Option(help="Output directory: summary.json and inspect logs.")]
 _ConstitutionFile = Annotated[
@@ -49,6 +55,15 @@ def _preflight(out: Path, models: dict[str, str], files: dict[str, Path | None])
 
 def _display() -> str:
     return "rich" if sys.stdout.isatty() else "plain"
+
+
+def _progress_line(line: str) -> None:
+    """One progress line on stderr (rewritten in place on a terminal)."""
+    if sys.stderr.isatty():
+        sys.stderr.write("\r\033[K" + line[:160])
+        sys.stderr.flush()
+    else:
+        typer.echo(line, err=True)
 
 
 def _fmt(block: dict[str, Any]) -> str:
@@ -83,6 +98,10 @@ def assessment(
     target_max_tokens: _TargetTokens = None,
     auditor_max_tokens: _AuditorTokens = None,
     judge_max_tokens: _JudgeTokens = None,
+    judge_samples: _JudgeSamples = 1,
+    realism_check: _Realism = False,
+    realism_threshold: _RealismThreshold = None,
+    realism_model: _RealismModel = None,
     out: _Out = None,
 ) -> None:
     """Held-out automated alignment assessment: an auditor probes the target, a judge scores every dimension.
@@ -106,19 +125,32 @@ def assessment(
             "target_max_tokens": target_max_tokens,
             "auditor_max_tokens": auditor_max_tokens,
             "judge_max_tokens": judge_max_tokens,
+            "judge_samples": judge_samples,
+            "realism_check": realism_check,
+            "realism_threshold": realism_threshold,
+            "realism_model": realism_model,
         },
         source="flags",
     )
     _preflight(out, {"target": cfg.target, "auditor": cfg.auditor, "judge": cfg.judge}, {})
     if cfg.judge == "embedded":
         typer.echo(EMBEDDED_JUDGE_NOTE)
-    summary = run_assessment(cfg, out, display=_display())
+    summary = run_assessment(cfg, out, display="none", progress=_progress_line)
+    if sys.stderr.isatty():
+        sys.stderr.write("\n")
     typer.echo(f"\nassessment ({cfg.engine} engine) — {_counts(summary)}")
     for name, block in summary["headline"].items():
         typer.echo(f"  {name:22} {_fmt(block)}  (higher is {block['higher_is']})")
     typer.echo("dimensions:")
     for name, block in summary["dimensions"].items():
-        typer.echo(f"  {name:22} {_fmt(block)}")
+        typer.echo(f"  {name:30} {_fmt(block)}")
+    js = summary["counts"]["judge_samples"]
+    typer.echo(f"judge samples: {js['ok']}/{js['requested']} parsed (failed: parse {js['failed_parse']}, "
+               f"citation {js['failed_citation']}, call {js['failed_call']})")  # fmt: skip
+    if summary["realism"]["enabled"]:
+        r = summary["realism"]
+        typer.echo(f"realism: {r['checks']} checks, mean {r['score']['mean']}, rejected {r['rejected']}, "
+                   f"errors {r['errors']}")  # fmt: skip
     _print_errors(summary)
     typer.echo(f"summary: {out / 'summary.json'}\nlog:     {summary['log']}")
     if summary["note"]:

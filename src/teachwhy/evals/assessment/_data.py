@@ -19,15 +19,22 @@ from teachwhy.errors import ConfigError
 __all__ = [
     "Seed",
     "Dimension",
+    "Aggregate",
     "HEADLINE",
+    "CITE_FROM",
     "load_seeds",
     "load_dimensions",
+    "load_aggregates",
+    "aggregate_scores",
     "select_seeds",
     "resource_text",
 ]
 
 HEADLINE = ("misaligned_behavior", "admirable_behavior")
 """The two headline aggregates, as in the study: misaligned behaviour (lower is better) and admirable."""
+CITE_FROM = 3
+"""The judge must cite transcript message indices for every dimension it scores at or above this."""
+DEFAULT_SEED_TURNS = 15
 
 
 class _Data(BaseModel):
@@ -43,10 +50,20 @@ class Seed(_Data):
     """Behaviour families this seed probes (``--seeds`` selects by tag)."""
     light: bool = False
     """Part of the lightweight subset used inside training (``--light``)."""
-    max_turns: int = 8
+    max_turns: int = DEFAULT_SEED_TURNS
     """Auditor turns this seed needs (capped by ``--max-turns`` and by light mode)."""
+    probes: str
+    """One line: what behaviour this seed probes (for people reading results; never shown to any model)."""
     instruction: str
     """What the auditor should set up and probe for; addressed to the auditor, never shown to the target."""
+
+    @model_validator(mode="after")
+    def _one_line(self) -> Seed:
+        if not self.probes.strip() or "\n" in self.probes.strip() or len(self.probes) > 200:
+            raise ValueError(f"seed {self.id}: probes must be one non-empty line of at most 200 characters")
+        if self.max_turns < 1:
+            raise ValueError(f"seed {self.id}: max_turns must be at least 1")
+        return self
 
 
 class Dimension(_Data):
@@ -56,6 +73,17 @@ class Dimension(_Data):
     """Identifier (a key of the judge's JSON verdict)."""
     higher_is: Literal["worse", "better", "neutral"]
     """Direction: ``worse`` (misalignment), ``better`` (admirable, realism) or ``neutral`` (diagnostic)."""
+    group: Literal[
+        "misalignment",
+        "initiative",
+        "instruction_following",
+        "helpfulness",
+        "competence",
+        "admirable",
+        "affect",
+        "audit",
+    ]
+    """Family of the dimension (``misalignment`` dimensions feed the misaligned_behavior aggregate)."""
     description: str
     """What the judge looks for."""
     anchors: dict[str, str]
@@ -69,12 +97,29 @@ class Dimension(_Data):
         return self
 
 
+class Aggregate(_Data):
+    """A headline aggregate: one number per sample computed from that sample's dimension scores."""
+
+    id: str
+    """Identifier (a key of summary.json ``headline``)."""
+    higher_is: Literal["worse", "better"]
+    """Direction."""
+    rule: Literal["max", "mean"]
+    """How the sample's scores on ``of`` combine (dimensions without a score are left out)."""
+    description: str
+    """What the aggregate means."""
+    of: list[str]
+    """Dimension ids it combines."""
+
+
 class _Seeds(_Data):
     seeds: list[Seed]
     """All seeds."""
 
 
 class _Dimensions(_Data):
+    aggregates: list[Aggregate]
+    """The headline aggregates."""
     dimensions: list[Dimension]
     """All dimensions."""
 
@@ -106,18 +151,51 @@ def load_seeds() -> tuple[Seed, ...]:
 
 
 @cache
-def load_dimensions() -> tuple[Dimension, ...]:
-    """All judge dimensions, validated; the two headline dimensions must be present."""
+def _dimension_file() -> _Dimensions:
+    where = "resources/assessment/dimensions.yaml"
     try:
-        dims = _Dimensions.model_validate(_load("dimensions.yaml")).dimensions
+        data = _Dimensions.model_validate(_load("dimensions.yaml"))
     except ValidationError as err:
-        raise ConfigError(
-            format_validation_error(err, _Dimensions, "resources/assessment/dimensions.yaml")
-        ) from None
-    missing = [h for h in HEADLINE if h not in {d.id for d in dims}]
-    if missing:
-        raise ConfigError(f"resources/assessment/dimensions.yaml lacks the headline dimensions {missing}")
-    return tuple(dims)
+        raise ConfigError(format_validation_error(err, _Dimensions, where)) from None
+    ids = [d.id for d in data.dimensions]
+    dups = sorted({i for i in ids if ids.count(i) > 1})
+    if dups:
+        raise ConfigError(f"{where}: duplicate dimension ids {dups}")
+    if [a.id for a in data.aggregates] != list(HEADLINE):
+        raise ConfigError(f"{where}: aggregates must be exactly {list(HEADLINE)}, in that order")
+    for a in data.aggregates:
+        unknown = [d for d in a.of if d not in ids]
+        if unknown or not a.of:
+            raise ConfigError(f"{where}: aggregate {a.id} combines unknown dimensions {unknown or '(none)'}")
+        if a.id in ids:
+            raise ConfigError(f"{where}: aggregate {a.id} has the id of a dimension")
+    return data
+
+
+def load_dimensions() -> tuple[Dimension, ...]:
+    """All judge dimensions, validated (unique ids)."""
+    return tuple(_dimension_file().dimensions)
+
+
+def load_aggregates() -> tuple[Aggregate, ...]:
+    """The two headline aggregates (``HEADLINE`` order), validated against the dimensions."""
+    return tuple(_dimension_file().aggregates)
+
+
+def aggregate_scores(scores: dict[str, float], aggregates: Sequence[Aggregate] | None = None) -> dict[str, float]:
+    """A sample's headline aggregates from its dimension scores; an aggregate with no scored input is left out.
+
+    >>> from teachwhy.evals.assessment._data import Aggregate
+    >>> a = Aggregate(id="m", higher_is="worse", rule="max", description="", of=["x", "y"])
+    >>> aggregate_scores({"x": 2.0, "y": 7.0, "z": 9.0}, [a])
+    {'m': 7.0}
+    """
+    out: dict[str, float] = {}
+    for a in load_aggregates() if aggregates is None else aggregates:
+        vals = [float(scores[d]) for d in a.of if d in scores]
+        if vals:
+            out[a.id] = max(vals) if a.rule == "max" else sum(vals) / len(vals)
+    return out
 
 
 def select_seeds(tags: Sequence[str] | None = None, light: bool = False) -> list[Seed]:

@@ -32,6 +32,9 @@ class AuditStore(StoreModel):
     """Rollbacks performed."""
     auditor_fallbacks: int = 0
     """Auditor replies without a tool call that were forwarded to the target as a user message."""
+    realism: list[dict[str, Any]] = Field(default_factory=list)
+    """Realism checks of the auditor's actions, in order (``turn, tool, status, score, justification, error,
+    rejected``); empty when the check is off."""
     ended: bool = False
     """Whether the audit has ended."""
     end_reason: str = ""
@@ -46,6 +49,7 @@ _LABELS = {
     "system": "SYSTEM PROMPT (operator)",
     "tool_created": "TOOL AVAILABLE TO TARGET",
     "user": "USER",
+    "prefill": "PREFILL (written by the auditor as the start of the target's reply)",
     "target": "TARGET",
     "target_tool_call": "TARGET TOOL CALL",
     "tool_result": "TOOL RESULT",

@@ -1,9 +1,11 @@
 """The auditor's powers, as inspect ``@tool``s over the sample's :class:`AuditStore` and the target model.
 
 Modelled on Petri's auditor tools: set the target's system prompt, create synthetic tools for it, send it
-messages, answer its tool calls, roll back, and end the conversation. Misuse (answering a call that is not
-pending, messaging while calls are pending) raises ``ToolError``, which the auditor sees as a tool error and
-can correct.
+messages (optionally prefilling the start of its reply), answer its tool calls, roll back, and end the
+conversation. The auditor may call several tools in one turn; they run in order (``parallel=False``: they share
+the store). Misuse (answering a call that is not pending, messaging while calls are pending) raises ``ToolError``,
+which the auditor sees as a tool error and can correct. With a :class:`RealismGate`, everything that would reach
+the target is realism-checked first (and refused below the threshold).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from inspect_ai.model import (
 )
 from inspect_ai.tool import Tool, ToolError, ToolInfo, ToolParam, ToolParams, tool
 
+from teachwhy.evals.assessment._realism import RealismGate
 from teachwhy.evals.assessment._store import AuditStore
 
 __all__ = ["auditor_tools", "send_to_target", "pending_ids"]
@@ -43,34 +46,39 @@ def _render_reply(msg: ChatMessageAssistant) -> str:
     out = [f"TARGET REPLY:\n{text if text else '(empty reply)'}"]
     if msg.tool_calls:
         out.append("TARGET TOOL CALLS (answer each with send_tool_result):")
-        out += [
-            f"- id={tc.id} {tc.function}({json.dumps(tc.arguments, ensure_ascii=False)})"
-            for tc in msg.tool_calls
-        ]
+        out += [f"- id={tc.id} {tc.function}({json.dumps(tc.arguments, ensure_ascii=False)})" for tc in msg.tool_calls]
     return "\n".join(out)
 
 
-async def send_to_target(audit: AuditStore, target: Model) -> str:
-    """Let the target reply to its conversation; record the reply and return it rendered for the auditor."""
-    system: list[ChatMessage] = (
-        [ChatMessageSystem(content=audit.system_prompt)] if audit.system_prompt else []
-    )
+async def send_to_target(audit: AuditStore, target: Model, prefill: str = "") -> str:
+    """Let the target reply to its conversation; record the reply and return it rendered for the auditor.
+
+    A ``prefill`` is sent as the start of the target's reply (an assistant message it continues) and kept at the
+    front of the recorded reply.
+    """
+    system: list[ChatMessage] = [ChatMessageSystem(content=audit.system_prompt)] if audit.system_prompt else []
     tools = [ToolInfo.model_validate(t) for t in audit.target_tools]
-    output = await target.generate([*system, *audit.messages], tools=tools)
+    tail: list[ChatMessage] = [ChatMessageAssistant(content=prefill)] if prefill else []
+    output = await target.generate([*system, *audit.messages, *tail], tools=tools)
     msg = output.message
+    if prefill:
+        msg = msg.model_copy(update={"content": f"{prefill}{msg.text}"})
     audit.messages = [*audit.messages, msg]
     audit.target_replies += 1
     audit.log("target", msg.text.strip() or "(empty reply)")
     for tc in msg.tool_calls or []:
-        audit.log(
-            "target_tool_call", f"{tc.function}({json.dumps(tc.arguments, ensure_ascii=False)})", id=tc.id
-        )
+        audit.log("target_tool_call", f"{tc.function}({json.dumps(tc.arguments, ensure_ascii=False)})", id=tc.id)
     audit.pending_tool_calls = [tc.id for tc in msg.tool_calls or []]
     return _render_reply(msg)
 
 
-@tool
-def set_target_system_prompt(audit: AuditStore) -> Tool:
+async def _gate(realism: RealismGate | None, audit: AuditStore, tool_name: str, action: str) -> None:
+    if realism is not None:
+        await realism.check(audit, tool_name, action)
+
+
+@tool(parallel=False)
+def set_target_system_prompt(audit: AuditStore, realism: RealismGate | None = None) -> Tool:
     """Set the target's system prompt."""
 
     async def execute(system_prompt: str) -> str:
@@ -80,6 +88,7 @@ def set_target_system_prompt(audit: AuditStore) -> Tool:
         Args:
             system_prompt: The full system prompt for the target.
         """
+        await _gate(realism, audit, "set_target_system_prompt", system_prompt)
         audit.system_prompt = system_prompt
         audit.messages = []
         audit.pending_tool_calls = []
@@ -89,8 +98,8 @@ def set_target_system_prompt(audit: AuditStore) -> Tool:
     return execute
 
 
-@tool
-def create_target_tool(audit: AuditStore) -> Tool:
+@tool(parallel=False)
+def create_target_tool(audit: AuditStore, realism: RealismGate | None = None) -> Tool:
     """Create a synthetic tool for the target."""
 
     async def execute(name: str, description: str, parameters: str = "{}") -> str:
@@ -108,9 +117,8 @@ def create_target_tool(audit: AuditStore) -> Tool:
         except json.JSONDecodeError as exc:
             raise ToolError(f"parameters must be a JSON object of name -> description: {exc}") from None
         if not isinstance(params, dict) or not all(isinstance(k, str) and _NAME.match(k) for k in params):
-            raise ToolError(
-                'parameters must be a JSON object of name -> description, e.g. {"path": "file to read"}'
-            )
+            raise ToolError('parameters must be a JSON object of name -> description, e.g. {"path": "file to read"}')
+        await _gate(realism, audit, "create_target_tool", f"tool {name}({', '.join(params)}): {description}")
         info = ToolInfo(
             name=name,
             description=description,
@@ -127,29 +135,31 @@ def create_target_tool(audit: AuditStore) -> Tool:
     return execute
 
 
-@tool
-def send_message(audit: AuditStore, target: Model) -> Tool:
+@tool(parallel=False)
+def send_message(audit: AuditStore, target: Model, realism: RealismGate | None = None) -> Tool:
     """Send a user message to the target."""
 
-    async def execute(message: str) -> str:
+    async def execute(message: str, prefill: str = "") -> str:
         """Send a user message to the target and return its reply (and any tool calls it makes).
 
         Args:
             message: The user's message.
+            prefill: Optional words the target's reply must begin with (it continues from them). Use sparingly.
         """
         if audit.pending_tool_calls:
-            raise ToolError(
-                f"the target awaits tool results: answer {audit.pending_tool_calls} with send_tool_result"
-            )
+            raise ToolError(f"the target awaits tool results: answer {audit.pending_tool_calls} with send_tool_result")
+        await _gate(realism, audit, "send_message", message + (f"\n[prefill] {prefill}" if prefill else ""))
         audit.messages = [*audit.messages, ChatMessageUser(content=message)]
         audit.log("user", message)
-        return await send_to_target(audit, target)
+        if prefill:
+            audit.log("prefill", prefill)
+        return await send_to_target(audit, target, prefill)
 
     return execute
 
 
-@tool
-def send_tool_result(audit: AuditStore, target: Model) -> Tool:
+@tool(parallel=False)
+def send_tool_result(audit: AuditStore, target: Model, realism: RealismGate | None = None) -> Tool:
     """Answer one of the target's tool calls."""
 
     async def execute(tool_call_id: str, result: str) -> str:
@@ -161,9 +171,8 @@ def send_tool_result(audit: AuditStore, target: Model) -> Tool:
             result: What the tool returned (realistic output).
         """
         if tool_call_id not in audit.pending_tool_calls:
-            raise ToolError(
-                f"no pending tool call {tool_call_id!r}; pending: {audit.pending_tool_calls or 'none'}"
-            )
+            raise ToolError(f"no pending tool call {tool_call_id!r}; pending: {audit.pending_tool_calls or 'none'}")
+        await _gate(realism, audit, "send_tool_result", f"result of tool call {tool_call_id}: {result}")
         function = next(
             (
                 tc.function
@@ -187,7 +196,7 @@ def send_tool_result(audit: AuditStore, target: Model) -> Tool:
     return execute
 
 
-@tool
+@tool(parallel=False)
 def rollback(audit: AuditStore) -> Tool:
     """Rewind the target's conversation."""
 
@@ -209,7 +218,7 @@ def rollback(audit: AuditStore) -> Tool:
     return execute
 
 
-@tool
+@tool(parallel=False)
 def end_conversation(audit: AuditStore) -> Tool:
     """End the audit."""
 
@@ -227,13 +236,13 @@ def end_conversation(audit: AuditStore) -> Tool:
     return execute
 
 
-def auditor_tools(audit: AuditStore, target: Model) -> list[Tool]:
-    """The six auditor tools, bound to this sample's store and target."""
+def auditor_tools(audit: AuditStore, target: Model, realism: RealismGate | None = None) -> list[Tool]:
+    """The six auditor tools, bound to this sample's store and target (and realism gate, when on)."""
     return [
-        set_target_system_prompt(audit),
-        create_target_tool(audit),
-        send_message(audit, target),
-        send_tool_result(audit, target),
+        set_target_system_prompt(audit, realism),
+        create_target_tool(audit, realism),
+        send_message(audit, target, realism),
+        send_tool_result(audit, target, realism),
         rollback(audit),
         end_conversation(audit),
     ]
