@@ -17,7 +17,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 def test_train_and_eval_stages_of_the_demo_build_valid_configs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     import teachwhy.evals.assessment as assessment
-    import teachwhy.evals.honeypots._run as hp_run
+    import teachwhy.evals.honeypots as hp_run
     import teachwhy.train as train
 
     seen: dict[str, Any] = {}

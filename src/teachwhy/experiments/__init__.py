@@ -11,31 +11,75 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import yaml
+from pydantic import ValidationError
+
 from teachwhy._io import atomic_write_json
+from teachwhy.errors import ConfigError
 from teachwhy.experiments.config import ExperimentConfig
+from teachwhy.experiments.estimate import StageEstimate, estimate, format_estimates
 from teachwhy.experiments.plan import Stage, expand, format_plan
-from teachwhy.experiments.runner import StageRunner, read_done, run_experiment, stage_dir
+from teachwhy.experiments.runner import StageRunner, diagnose, read_done, run_experiment, stage_dir
+from teachwhy.experiments.study import format_study, study_tables
+from teachwhy.experiments.validate import format_errors, preflight
 
 __all__ = [
     "ExperimentConfig",
     "Stage",
+    "StageEstimate",
     "StageRunner",
+    "diagnose",
+    "dry_run",
+    "estimate",
     "expand",
     "finalize",
+    "format_estimates",
     "format_plan",
+    "format_study",
     "load_experiment",
+    "preflight",
     "read_done",
     "run_all",
     "run_experiment",
     "stage_dir",
+    "study_tables",
 ]
 
 
 def load_experiment(path: Path | str, overrides: dict[str, Any] | None = None) -> ExperimentConfig:
-    """Load and validate an experiment YAML (dotted ``overrides`` applied on top)."""
-    from teachwhy.config import load_config
+    """Load and validate an experiment YAML (dotted ``overrides`` applied on top), including every arm/stage
+    ``settings``, dataset ``options`` and eval ``settings`` against the schema of the tool they configure."""
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"experiment file not found: {path}", hint="pass the path of an experiment YAML")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path} is not valid YAML: {exc}", hint="fix the YAML syntax at the line named") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path} must hold a mapping of keys to values, got {type(data).__name__}")
+    for key, value in (overrides or {}).items():
+        if value is not None:
+            *parents, leaf = key.split(".")
+            node = data
+            for p in parents:
+                node = node.setdefault(p, {})
+            node[leaf] = value
+    try:
+        cfg = ExperimentConfig.model_validate(data)
+    except ValidationError as err:
+        raise ConfigError(format_errors(err, ExperimentConfig, data, str(path)),
+                          hint="fix the keys named above (see docs/ARCHITECTURE.md, Experiments)") from None  # fmt: skip
+    preflight(cfg, str(path))
+    return cfg
 
-    return load_config(ExperimentConfig, Path(path), overrides)
+
+def dry_run(cfg: ExperimentConfig) -> str:
+    """What ``teachwhy experiment run --dry-run`` prints: the study mapping, the plan, and the estimate."""
+    stages = expand(cfg)
+    return "\n\n".join(
+        [format_study(cfg, stages), format_plan(cfg, stages), format_estimates(cfg, estimate(cfg, stages))]
+    )
 
 
 def finalize(cfg: ExperimentConfig, run_dir: Path, done: dict[str, dict[str, Any]]) -> dict[str, Path]:
@@ -65,7 +109,7 @@ def run_all(
     """Run (or resume) every stage, then write results, ledger and report (also when some stages failed: those,
     and the stages that need them, are listed in ``RUN/unfinished.json`` and returned as ``paths["unfinished"]``)."""
     run_dir = Path(cfg.out)
-    failures: dict[str, str] = {}
+    failures: dict[str, dict[str, Any]] = {}
     done = run_experiment(cfg, runner, run_dir=run_dir, progress=progress, keep_going=True, failures=failures)
     paths = finalize(cfg, run_dir, done)
     missing = [s.id for s in expand(cfg) if s.id not in done]

@@ -14,16 +14,24 @@ from teachwhy.config import Config
 
 __all__ = [
     "Arm",
+    "Comparison",
+    "DataCheckSpec",
     "DataUse",
     "DatasetSpec",
     "EvalSpec",
     "ExperimentConfig",
     "Price",
     "RLSnapshots",
+    "SNAPSHOT_EVALS",
+    "StudyExperiment",
     "TrainStageSpec",
 ]
 
 EvalKind = Literal["honeypots", "assessment", "constitution"]
+WorkKind = Literal["sft", "sdf", "generate", "generate_vllm", "prefill"]
+
+SNAPSHOT_EVALS = ("honeypots", "adherence", "assessment")
+"""Snapshot evals by name (``assessment`` is the light held-out assessment); ``package.module:function`` also works."""
 
 
 class DatasetSpec(Config):
@@ -46,8 +54,12 @@ class DatasetSpec(Config):
     """Generator seed (which items are planned)."""
     augment: list[Literal["tools", "system-prompts"]] = []
     """Augment the generated rows with unneeded tool definitions and/or operator system prompts."""
+    source_dataset: str | None = None
+    """Rewrite the rows of this earlier dataset (``honeypot-reasons``: the kept honeypot answers of a
+    ``honeypot-demos`` dataset get the deliberation of values added, the study's "demos with reasons")."""
     options: dict[str, Any] = {}
-    """Further ``GenerateSettings`` fields passed through (e.g. ``max_tokens``, ``max_steps``, ``principles``)."""
+    """Further ``GenerateSettings`` fields passed through (e.g. ``max_tokens``, ``max_steps``, ``principles``,
+    ``source: honeypots`` for sysprompt-distill); checked against ``GenerateSettings`` when the file loads."""
 
 
 class DataUse(Config):
@@ -117,9 +129,62 @@ class RLSnapshots(Config):
     every_steps: int = Field(0, ge=0)
     """Evaluate every this many optimizer steps (0: only at the end)."""
     evals: list[str] = ["honeypots"]
-    """Snapshot evals (``honeypots``, ``adherence`` or ``package.module:function``)."""
+    """Snapshot evals: ``honeypots`` (light suite), ``adherence``, ``assessment`` (the light held-out assessment,
+    audited by the experiment's ``auditor``) or ``package.module:function``."""
     limit: int = Field(2, ge=1)
-    """Samples per eval per snapshot."""
+    """Samples per eval per snapshot (honeypots: per family; adherence: prompts; assessment: seeds)."""
+
+    @model_validator(mode="after")
+    def _known_evals(self) -> RLSnapshots:
+        for name in self.evals:
+            if name not in SNAPSHOT_EVALS and ":" not in name:
+                raise ValueError(f"unknown snapshot eval {name!r}: use {', '.join(SNAPSHOT_EVALS)} or "
+                                 "package.module:function")  # fmt: skip
+        return self
+
+
+class DataCheckSpec(Config):
+    """``teachwhy data check --against-evals`` on every dataset before any training stage reads it."""
+
+    enabled: bool = True
+    """Run the check (a ``check/<dataset>`` stage between the dataset and the stages that train on it). A dataset
+    with an item too close to an evaluation fails its check, which blocks every stage that trains on it."""
+    settings: dict[str, Any] = {}
+    """Further ``CheckSettings`` fields (``ngram_threshold``, ``cosine_threshold``, ``near_dup_threshold``, ``judge``,
+    ``quality_threshold``); ``dir`` and ``against_evals`` are set by the experiment."""
+
+
+class Comparison(Config):
+    """One comparison a study experiment reads: ``arm`` against ``against`` on some evals."""
+
+    arm: str
+    """The arm whose effect is read."""
+    against: str
+    """What it is compared with: another arm, or ``base`` (the untrained base model)."""
+    evals: list[str] = []
+    """Evals read (names in ``evals``; ``snapshot:NAME`` for an RL snapshot eval over steps); empty: every final
+    eval."""
+
+    def label(self) -> str:
+        """``arm vs against [evals]``."""
+        return f"{self.arm} vs {self.against}" + (f" [{', '.join(self.evals)}]" if self.evals else "")
+
+
+class StudyExperiment(Config):
+    """One experiment of the study (docs/STUDY.md): which arms run it and which comparisons answer it."""
+
+    id: str = Field(pattern=r"^[a-z0-9-]+$")
+    """Short id (lower case, digits, ``-``)."""
+    title: str
+    """The study's experiment, in a few words."""
+    finding: str
+    """What the study reports for it (its numbers), to hold ours against."""
+    arms: list[str] = Field(min_length=1)
+    """Arms that run it (``base``: the untrained base model)."""
+    comparisons: list[Comparison] = []
+    """The comparisons that answer it."""
+    read: str = ""
+    """Where to read the answer (report figure or results-table metric)."""
 
 
 class Price(Config):
@@ -168,6 +233,13 @@ class ExperimentConfig(Config):
     """Price table keyed by model spec (or a prefix such as ``anthropic/``); unknown models cost 0 and are listed."""
     reference_arm: str | None = None
     """Arm that comparisons are made against (default: the ``organism`` arm, else ``base``)."""
+    data_check: DataCheckSpec = Field(default_factory=lambda: DataCheckSpec.model_validate({}))
+    """The contamination check every dataset passes before it is trained on."""
+    study: list[StudyExperiment] = []
+    """The study's experiments mapped to arms and comparisons (printed by ``--dry-run``; docs/STUDY.md)."""
+    throughput: dict[WorkKind, float] = {}
+    """Tokens per second of your hardware for ``--dry-run``'s GPU-hour estimate (``sft``, ``sdf``, ``generate``,
+    ``generate_vllm``, ``prefill``), overriding the shipped table (``resources/experiments/throughput.yaml``)."""
 
     @model_validator(mode="after")
     def _consistent(self) -> ExperimentConfig:
@@ -179,6 +251,12 @@ class ExperimentConfig(Config):
         ds = {d.name for d in self.datasets}
         if len(ds) != len(self.datasets):
             raise ValueError("duplicate dataset names")
+        earlier: set[str] = set()
+        for d in self.datasets:
+            if d.source_dataset is not None and d.source_dataset not in earlier:
+                raise ValueError(f"dataset {d.name}: source_dataset {d.source_dataset!r} must be a dataset listed "
+                                 "before it")  # fmt: skip
+            earlier.add(d.name)
         order: dict[str, int] = {}
         for i, arm in enumerate(self.arms):
             if arm.init != "base" and arm.init not in order:
@@ -196,7 +274,45 @@ class ExperimentConfig(Config):
             raise ValueError("duplicate eval names")
         if self.reference_arm is not None and self.reference_arm not in [*names, "base"]:
             raise ValueError(f"reference_arm {self.reference_arm!r} is not an arm")
+        unused = sorted(ds - self.used_datasets())
+        if unused:
+            raise ValueError(f"dataset(s) {', '.join(unused)} are generated but no arm trains on them: remove them "
+                             "or add an arm that uses them")  # fmt: skip
+        self._check_study([*names, "base"], ev)
         return self
+
+    def _check_study(self, arms: list[str], evals: list[str]) -> None:
+        ids = [x.id for x in self.study]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"duplicate study experiment ids: {ids}")
+        readable = [*evals, *(f"snapshot:{e}" for e in self.rl_snapshots.evals)]
+        for x in self.study:
+            for a in [*x.arms, *(c.arm for c in x.comparisons), *(c.against for c in x.comparisons)]:
+                if a not in arms:
+                    raise ValueError(f"study experiment {x.id}: unknown arm {a!r}; arms: {', '.join(arms)}")
+            for c in x.comparisons:
+                for e in c.evals:
+                    if e not in readable:
+                        raise ValueError(f"study experiment {x.id}: comparison {c.label()} reads unknown eval {e!r}; "
+                                         f"known: {', '.join(readable)}")  # fmt: skip
+        if self.study:
+            covered = {a for x in self.study for a in x.arms}
+            missing = [a for a in arms if a not in covered and a != "base"]
+            if missing:
+                raise ValueError(f"arm(s) {', '.join(missing)} belong to no study experiment: add them to one "
+                                 "(`study:`) or remove them")  # fmt: skip
+
+    def used_datasets(self) -> set[str]:
+        """Datasets some arm trains on, and the datasets those are rewritten from."""
+        used = {u.dataset for a in self.arms for st in a.stages for u in st.data}
+        sources = {d.name: d.source_dataset for d in self.datasets}
+        todo = list(used)
+        while todo:
+            src = sources.get(todo.pop())
+            if src is not None and src not in used:
+                used.add(src)
+                todo.append(src)
+        return used
 
     def reference(self) -> str:
         """The arm comparisons are made against."""

@@ -2,7 +2,9 @@
 
 A stage's key hashes its own spec *and* the keys of the stages it depends on, so changing a dataset re-runs every
 stage downstream of it and nothing else. Stage kinds: ``data`` (generate a dataset), ``train`` (one training stage of
-one arm for one seed), ``eval`` (one eval suite on one trained model for one repeat).
+one arm for one seed), ``eval`` (one eval suite on one trained model for one repeat), ``check`` (``teachwhy data
+check --against-evals`` on a dataset; every training stage that reads the dataset depends on it, so a contaminated
+dataset blocks them).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ class Stage:
     id: str
     """Human-readable id, e.g. ``train/difficult-advice/s0/0-sft``."""
     kind: str
-    """``data``, ``train`` or ``eval``."""
+    """``data``, ``check``, ``train`` or ``eval``."""
     spec: dict[str, Any]
     """Everything the stage runner needs (JSON-able)."""
     deps: tuple[str, ...] = ()
@@ -69,9 +71,17 @@ def expand(cfg: ExperimentConfig) -> list[Stage]:
         stages[s.id] = keyed
         return keyed
 
+    trained_on = {u.dataset for a in cfg.arms for st in a.stages for u in st.data}
+    source: dict[str, str] = {}  # dataset -> the stage id training stages read it from
     for d in cfg.datasets:
-        spec = {**d.model_dump(), "teacher": d.teacher or cfg.teacher, "target": cfg.base_model}
-        add(Stage(f"data/{d.name}", "data", spec))
+        spec = {**d.model_dump(), "teacher": d.teacher or cfg.teacher, "target": cfg.base_model, "judge": cfg.judge}
+        deps: tuple[str, ...] = (f"data/{d.source_dataset}",) if d.source_dataset else ()
+        add(Stage(f"data/{d.name}", "data", spec, deps, meta={"dataset": d.name}))
+        source[d.name] = f"data/{d.name}"
+        if cfg.data_check.enabled and d.name in trained_on:
+            check = {"dataset": d.name, "against_evals": True, "settings": cfg.data_check.settings}
+            add(Stage(f"check/{d.name}", "check", check, (f"data/{d.name}",), meta={"dataset": d.name}))
+            source[d.name] = f"check/{d.name}"
 
     arms = {a.name: a for a in cfg.arms}
     for seed in cfg.seeds:
@@ -80,7 +90,7 @@ def expand(cfg: ExperimentConfig) -> list[Stage]:
             if arm.init != "base":
                 prev = model_stage_id(arm.init, seed, len(arms[arm.init].stages))
             for i, st in enumerate(arm.stages):
-                deps = tuple(sorted({f"data/{u.dataset}" for u in st.data})) + ((prev,) if prev else ())
+                deps = tuple(sorted({source[u.dataset] for u in st.data})) + ((prev,) if prev else ())
                 spec = {
                     "stage": st.model_dump(),
                     "init": "model_of_dep" if prev else cfg.base_model,
@@ -89,6 +99,7 @@ def expand(cfg: ExperimentConfig) -> list[Stage]:
                 }
                 if st.kind == "rl":
                     spec["snapshots"] = cfg.rl_snapshots.model_dump()
+                    spec["auditor"] = cfg.auditor
                 meta = {"label": arm.label or arm.name, "role": arm.role, "stage_index": i, "stage_kind": st.kind,
                         "environments": _environments(st.settings) if st.kind == "rl" else "",
                         "init_arm": arm.init if i == 0 else arm.name}  # fmt: skip
@@ -137,11 +148,15 @@ def format_plan(cfg: ExperimentConfig, stages: list[Stage]) -> str:
             sp = s.spec
             size = f"n={sp['n']}" if sp.get("n") else f"tokens={sp.get('tokens')}"
             extra = f"{sp['kind']} {size}" + (f" scripted={sp['scripted']}" if sp.get("scripted") else "")
+        elif s.kind == "check":
+            extra = "data check --against-evals (blocks training on contamination)"
         elif s.kind == "train":
             st = s.spec["stage"]
             data = ", ".join(f"{u['dataset']}" + (f"@{u['tokens']}tok" if u.get("tokens") else "")
                              + (f"[:{u['limit']}]" if u.get("limit") else "") for u in st["data"])  # fmt: skip
-            extra = f"{st['kind']} {data}".strip() + (f" {s.meta['environments']}" if s.meta.get("environments") else "")
+            extra = f"{st['kind']} {data}".strip() + (
+                f" {s.meta['environments']}" if s.meta.get("environments") else ""
+            )
         else:
             extra = f"{s.spec['kind']} {s.spec['settings']}"
         after = f"  <- {', '.join(s.deps)}" if s.deps else ""

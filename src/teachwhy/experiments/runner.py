@@ -5,6 +5,10 @@ and provenance) is written atomically; a stage with a ``done.json`` whose key ma
 that crashed has no marker: the next run calls it again in the same directory, where the underlying tools resume
 their own partial work (the honeypot ledger, training checkpoints, the data generator's item ledger).
 
+Before anything runs or any file is written, every stage's config is built and validated (``validate.preflight``).
+A failed stage is diagnosed (:func:`diagnose`): only a failure a rerun can fix (an interruption, a provider or
+connection error) says "run the same command again"; any other says what to fix.
+
 The work of each kind of stage is done by a :class:`StageRunner`; tests pass a fake one.
 """
 
@@ -24,9 +28,70 @@ from teachwhy.errors import TeachwhyError
 from teachwhy.experiments.config import ExperimentConfig
 from teachwhy.experiments.plan import Stage, expand
 
-__all__ = ["DONE", "StageRunner", "run_experiment", "stage_dir", "read_done"]
+__all__ = ["DONE", "StageRunner", "diagnose", "run_experiment", "stage_dir", "read_done"]
 
 DONE = "done.json"
+
+# Exception class names (anywhere in the chain) of failures that a rerun can fix: providers' rate limits,
+# overloads, server errors and time-outs (openai, anthropic, google, httpx), and dropped connections.
+_TRANSIENT = {
+    "RateLimitError", "APIConnectionError", "APITimeoutError", "InternalServerError", "ServiceUnavailableError",
+    "OverloadedError", "ResourceExhausted", "ServiceUnavailable", "DeadlineExceeded", "TimeoutException",
+    "ConnectError", "ConnectTimeout", "ReadTimeout", "ReadError", "RemoteProtocolError", "PoolTimeout",
+}  # fmt: skip
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    out: list[BaseException] = []
+    cur: BaseException | None = exc
+    while cur is not None and cur not in out and len(out) < 10:
+        out.append(cur)
+        cur = cur.__cause__ or cur.__context__
+    return out
+
+
+def diagnose(exc: BaseException, error_file: Path | str) -> dict[str, Any]:
+    """``{error, retryable, fix}`` for a failed stage: rerun only where a rerun can help, else the fix.
+
+    >>> diagnose(TimeoutError("read timed out"), "e.txt")["retryable"]
+    True
+    >>> d = diagnose(TeachwhyError("bad model", hint="pass --model DIR"), "e.txt")
+    >>> d["retryable"], d["fix"]
+    (False, 'pass --model DIR')
+    """
+    why = f"{type(exc).__name__}: {exc}".strip()
+    chain = _chain(exc)
+    for e in chain:
+        names = {c.__name__ for c in type(e).__mro__}
+        status = getattr(e, "status_code", None)
+        transient_status = isinstance(status, int) and (status == 429 or status >= 500)
+        if names & _TRANSIENT or transient_status or isinstance(e, TimeoutError | ConnectionError | InterruptedError):
+            return {"error": why, "retryable": True,
+                    "fix": f"a transient provider or connection failure ({type(e).__name__}): run the same command "
+                           "again to resume (finished stages are kept)"}  # fmt: skip
+    for e in chain:
+        if isinstance(e, TeachwhyError):
+            return {"error": why, "retryable": False,
+                    "fix": e.hint or f"fix the cause named above ({e.message.splitlines()[0]}), then rerun"}  # fmt: skip
+        if isinstance(e, MemoryError) or type(e).__name__ == "OutOfMemoryError" or "out of memory" in str(e).lower():
+            return {"error": why, "retryable": False,
+                    "fix": "out of memory: lower train.batch_size (raise train.grad_accum to keep the batch) or "
+                           "train.max_length in the arm's settings, then rerun"}  # fmt: skip
+        if isinstance(e, ImportError):
+            return {
+                "error": why,
+                "retryable": False,
+                "fix": f"install the missing package ({e.name or e}) into the environment, then rerun",
+            }
+        if isinstance(e, FileNotFoundError):
+            return {
+                "error": why,
+                "retryable": False,
+                "fix": f"{e.filename or 'a file'} does not exist: create it or correct the path, then rerun",
+            }
+    return {"error": why, "retryable": False,
+            "fix": f"not a transient failure, so a rerun would fail the same way: read the traceback in {error_file}, "
+                   "fix the cause, then run the same command (finished stages are kept)"}  # fmt: skip
 
 
 class StageRunner(Protocol):
@@ -59,14 +124,19 @@ def run_experiment(
     progress: Callable[[str], None] = print,
     only: Callable[[Stage], bool] | None = None,
     keep_going: bool = False,
-    failures: dict[str, str] | None = None,
+    failures: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Run every stage not yet done, in plan order; returns ``{stage id: marker}`` for finished stages.
 
-    A stage whose dependency is not finished (because ``only`` skipped it, or it failed) is skipped too. A failing
-    stage raises :class:`TeachwhyError` naming it (its traceback is in ``error.txt`` in its directory); with
-    ``keep_going`` the failure is recorded in ``failures`` and the stages that do not depend on it still run.
+    Every stage's settings are validated first (nothing is written when one is wrong). A stage whose dependency is
+    not finished (because ``only`` skipped it, or it failed) is skipped too. A failing stage raises
+    :class:`TeachwhyError` naming it and the fix (its traceback is in ``error.txt`` in its directory); with
+    ``keep_going`` the failure is recorded in ``failures`` (``{stage id: diagnose(...)}``) and the stages that do not
+    depend on it still run.
     """
+    from teachwhy.experiments.validate import preflight
+
+    preflight(cfg, f"experiment {cfg.name!r}")
     if runner is None:
         from teachwhy.experiments.stages import run_stage
 
@@ -98,17 +168,14 @@ def run_experiment(
         try:
             result = runner(stage, workdir, {d: done[d]["result"] for d in stage.deps})
         except Exception as exc:
-            why = f"{type(exc).__name__}: {exc}"
             atomic_write_text(workdir / "error.txt", traceback.format_exc())
-            append_jsonl(events, {"event": "failed", "stage": stage.id, "key": stage.key, "error": why})
-            progress(f"{tag}: FAILED ({why}); traceback in {workdir / 'error.txt'}")
+            diag = diagnose(exc, workdir / "error.txt")
+            append_jsonl(events, {"event": "failed", "stage": stage.id, "key": stage.key, **diag})
+            progress(f"{tag}: FAILED ({diag['error']}); traceback in {workdir / 'error.txt'}")
             if not keep_going:
-                raise TeachwhyError(
-                    f"stage {stage.id} failed: {why}",
-                    hint="fix the cause and run the same command again: finished stages are kept",
-                ) from exc
+                raise TeachwhyError(f"stage {stage.id} failed: {diag['error']}", hint=diag["fix"]) from exc
             if failures is not None:
-                failures[stage.id] = why
+                failures[stage.id] = diag
             continue
         seconds, cpu = round(time.monotonic() - t0, 2), round(_cpu() - c0, 2)
         marker = {"stage": stage.id, "key": stage.key, "kind": stage.kind, "seconds": seconds, "cpu_seconds": cpu,
