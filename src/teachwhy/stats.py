@@ -19,6 +19,7 @@ Which tool answers which question (docs/ARCHITECTURE.md, "Statistics", says why)
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -188,7 +189,9 @@ def welch_diff(a: Sequence[float], b: Sequence[float], level: float = LEVEL) -> 
     diff = float(np.mean(a) - np.mean(b))
     if np.var(a) == 0 and np.var(b) == 0:
         return (diff, diff, diff)
-    ci = ttest_ind(a, b, equal_var=False).confidence_interval(confidence_level=level)
+    with warnings.catch_warnings():  # one side without spread: scipy warns of precision loss in its variance
+        warnings.simplefilter("ignore", RuntimeWarning)
+        ci = ttest_ind(a, b, equal_var=False).confidence_interval(confidence_level=level)
     return (diff, float(ci.low), float(ci.high))
 
 
@@ -270,20 +273,24 @@ def stratified_mcnemar(strata: Mapping[str, Sequence[tuple[bool, bool]]], *, mc_
 
 
 def wilcoxon_paired(pairs: Sequence[tuple[float, float]]) -> float:
-    """Two-sided Wilcoxon signed-rank p-value for paired scores (scipy; zero differences dropped, exact for small
-    samples without ties); 1.0 when every pair is tied, NaN without pairs.
+    """Two-sided Wilcoxon signed-rank p-value for paired scores (scipy; zero differences dropped). Up to 13 non-zero
+    differences the p-value is exact (every sign flip enumerated, ties included); beyond, scipy's default method.
+    1.0 when every pair is tied, NaN without pairs.
 
     >>> wilcoxon_paired([(5, 1), (6, 1), (7, 1), (8, 1), (9, 1), (10, 1)])
     0.03125
+    >>> wilcoxon_paired([(3, 6), (3, 6), (3, 4), (3, 4)])
+    0.125
     """
-    from scipy.stats import wilcoxon
+    from scipy.stats import PermutationMethod, wilcoxon
 
     if not pairs:
         return NAN
-    d = [a - b for a, b in pairs]
-    if all(x == 0 for x in d):
+    d = [a - b for a, b in pairs if a != b]
+    if not d:
         return 1.0
-    return float(wilcoxon(d, zero_method="wilcox").pvalue)
+    method: Any = PermutationMethod(n_resamples=2**13) if len(d) <= 13 else "auto"
+    return float(wilcoxon(d, zero_method="wilcox", method=method).pvalue)
 
 
 @dataclass(frozen=True)

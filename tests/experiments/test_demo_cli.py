@@ -8,7 +8,8 @@ import pytest
 from typer.testing import CliRunner
 
 from teachwhy.cli import app
-from teachwhy.experiments.fake import FakeRunner
+
+from ._fake import FakeRunner
 
 
 def test_demo_runs_the_demo_config_and_prints_the_report(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -70,9 +70,12 @@ def _cost(p: Price | None, r: Mapping[str, Any]) -> float:
 
 
 def build_ledger(cfg: ExperimentConfig, run_dir: Path, done: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
-    """``{rows, by_arm, by_stage_kind, total_usd, unpriced}`` over every finished stage."""
+    """``{rows, by_arm, by_stage_kind, total_usd, unpriced, unreadable, unreadable_count}`` over every finished
+    stage; ``unreadable`` lists each ``.eval`` log that could not be read (``{stage, log, error}``): its tokens are
+    not counted, and the report says so."""
     rows: list[dict[str, Any]] = []
     unpriced: set[str] = set()
+    unreadable: list[dict[str, str]] = []
     for s in expand(cfg):
         if s.id not in done:
             continue
@@ -82,8 +85,8 @@ def build_ledger(cfg: ExperimentConfig, run_dir: Path, done: Mapping[str, Mappin
             try:
                 for u in usage_from_log(log):
                     found.append({**u, "log": str(log), "train_tokens": 0})
-            except Exception:  # an unreadable log is not worth failing the report for
-                continue
+            except Exception as exc:  # not worth failing the report for, but counted and shown
+                unreadable.append({"stage": s.id, "log": str(log), "error": f"{type(exc).__name__}: {exc}"[:300]})
         if s.kind == "train":
             model = str(s.spec.get("init") if s.spec.get("init") != "model_of_dep" else cfg.base_model)
             found.append({"role": "target (training)", "model": cfg.base_model or model, "input_tokens": 0,
@@ -103,4 +106,5 @@ def build_ledger(cfg: ExperimentConfig, run_dir: Path, done: Mapping[str, Mappin
             t["train_tokens"] += r["train_tokens"]
             t["cost_usd"] += r["cost_usd"]
     return {"rows": rows, "by_arm": by_arm, "by_stage_kind": by_kind,
-            "total_usd": sum(r["cost_usd"] for r in rows), "unpriced": sorted(unpriced)}  # fmt: skip
+            "total_usd": sum(r["cost_usd"] for r in rows), "unpriced": sorted(unpriced),
+            "unreadable": unreadable, "unreadable_count": len(unreadable)}  # fmt: skip

@@ -1,0 +1,1 @@
+"""Experiment tests (a package so the report tests can import the scripted runner)."""
