@@ -335,3 +335,16 @@ def test_runner_finalize_writes_the_table_ledger_and_report(tmp_path: Path) -> N
     # seed 0 only: 1/3 - 1 (bootstrap [-2/3, -2/3]); Newcombe per family on 0/2 vs 2/2, 0/2 vs 2/2, 2/2 vs 2/2
     assert d["value"] == pytest.approx(-2 / 3) and d["reliable"] is True and isinstance(d["reliable"], bool)
     assert paths["report"].exists() and json.loads(paths["ledger"].read_text())["unreadable_count"] == 0
+
+
+def test_the_study_blocks_comparisons_are_computed_too(tmp_path: Path) -> None:
+    data = config(tmp_path, [0, 1]).model_dump()
+    data["study"] = [{"id": "reverse", "title": "organism against the intervention", "finding": "none",
+                      "arms": ["organism", "advice"],
+                      "comparisons": [{"arm": "organism", "against": "advice", "evals": ["honeypots"]}]}]  # fmt: skip
+    cfg = ExperimentConfig.model_validate(data)
+    rows = collect(cfg, tmp_path, run_fake(cfg, tmp_path, FakeRunner(outcomes=outcomes())))
+    rev = [r for r in rows if r["eval_kind"] in ("compare", "gap") and r["reference"] == "advice"]
+    assert [(r["arm"], r["eval"], r["metric"]) for r in rev] == [("organism", "honeypots", "honeypot_rate.diff")]
+    assert rev[0]["value"] == pytest.approx(2 / 3) and rev[0]["p_value"] == pytest.approx(2 / 256)
+    assert one(rows, arm="advice", eval_kind="compare", metric="honeypot_rate.diff")["reference"] == "organism"

@@ -13,7 +13,8 @@ Four kinds of rows (docs/ARCHITECTURE.md, "Results", defines each number):
 * **arm rows** — ``seed = repeat = -1``: the arm's estimate over its training seeds (mean over seeds of the
   per-seed estimate), with a cluster-bootstrap interval (seeds, then instances) never narrower than the
   independent-samples one. Figures plot these rows and nothing else.
-* **comparison rows** — ``eval_kind = "compare"``, ``metric = "<headline>.diff"``: arm minus ``reference`` with a
+* **comparison rows** — ``eval_kind = "compare"``, ``metric = "<headline>.diff"``, for every arm against the
+  reference arm and for each comparison the config's ``study:`` block names: arm minus ``reference`` with a
   paired cluster-bootstrap interval and a paired exact p-value (stratified McNemar for honeypot rates, Wilcoxon
   signed-rank for scores). Withheld (value NaN, ``reliable`` false, ``note`` says why) when a run involved is over
   its error budget or a headline is undefined.
@@ -52,7 +53,7 @@ from teachwhy.stats import (
     wilcoxon_paired,
 )
 
-__all__ = ["COLUMNS", "HEADLINE_METRICS", "RESULTS", "collect", "read_results", "write_results"]
+__all__ = ["COLUMNS", "HEADLINE_METRICS", "RESULTS", "collect", "comparison_pairs", "read_results", "write_results"]
 
 RESULTS = "results.parquet"
 
@@ -329,35 +330,45 @@ def _gain(kind: str, metric: str, ref: float, arm: float) -> float:
     return ((ref - arm) if HIGHER_IS[metric] == "worse" else (arm - ref)) / scale
 
 
+def comparison_pairs(cfg: ExperimentConfig, arms: set[str]) -> dict[tuple[str, str], set[str] | None]:
+    """``(arm, against) -> eval names`` (None: every eval) to compare: every arm against the reference arm, plus each
+    comparison the config's ``study:`` block names (``snapshot:`` evals are RL curves, not compared here)."""
+    ref = cfg.reference()
+    pairs: dict[tuple[str, str], set[str] | None] = {(a, ref): None for a in sorted(arms) if a != ref}
+    for x in getattr(cfg, "study", []):
+        for c in x.comparisons:
+            evals = {e for e in c.evals if not e.startswith("snapshot:")}
+            key = (c.arm, c.against)
+            if key in pairs and pairs[key] is None:
+                continue
+            pairs[key] = None if not c.evals else (pairs.get(key) or set()) | evals
+    return pairs
+
+
 def _compare_rows(cfg: ExperimentConfig, by: Mapping[tuple[str, str], list[_Run]],
                   tokens: Mapping[str, int]) -> list[dict[str, Any]]:  # fmt: skip
-    ref = cfg.reference()
     out: list[dict[str, Any]] = []
-    for (arm, ev), runs in sorted(by.items()):
-        if arm == ref or (ref, ev) not in by:
-            continue
-        refs = by[(ref, ev)]
-        kind = str(runs[0].stage.meta["eval_kind"])
-        withheld = _unreliable([*runs, *refs])
-        for metric in HEADLINE_METRICS.get(kind, ()):
-            a, b = _obs(runs, metric), _obs(refs, metric)
-            diff, lo, hi, p, method, n_pairs, why = _diff(kind, a, b)
-            note = withheld or (f"undefined: {why}" if why else f"{n_pairs} paired instances")
-            if withheld or why:
-                diff = lo = hi = p = NAN
-            out.append(_row(runs[0].stage, seed=-1, repeat=-1, eval_kind="compare", metric=f"{metric}.diff",
-                            value=diff, ci_low=lo, ci_high=hi, ci_method=method, n=len(a) + len(b),
-                            higher_is=HIGHER_IS[metric], p_value=p, reference=ref, reliable=not withheld,
-                            note=note, training_tokens=tokens.get(arm, 0), stage="", config_hash=""))  # fmt: skip
-    hp = sorted({ev for (_, ev), runs in by.items() if runs[0].stage.meta["eval_kind"] == "honeypots"})
-    held = sorted({ev for (_, ev), runs in by.items() if runs[0].stage.meta["eval_kind"] != "honeypots"})
-    arms = sorted({arm for arm, _ in by if arm != ref})
-    for arm in arms:
+    kinds = {ev: str(runs[0].stage.meta["eval_kind"]) for (_, ev), runs in by.items()}
+    for (arm, ref), wanted in comparison_pairs(cfg, {a for a, _ in by}).items():
+        evals = sorted(ev for ev in kinds if (wanted is None or ev in wanted) and (arm, ev) in by and (ref, ev) in by)
+        for ev in evals:
+            runs, refs = by[(arm, ev)], by[(ref, ev)]
+            kind = kinds[ev]
+            withheld = _unreliable([*runs, *refs])
+            for metric in HEADLINE_METRICS.get(kind, ()):
+                a, b = _obs(runs, metric), _obs(refs, metric)
+                diff, lo, hi, p, method, n_pairs, why = _diff(kind, a, b)
+                note = withheld or (f"undefined: {why}" if why else f"{n_pairs} paired instances")
+                if withheld or why:
+                    diff = lo = hi = p = NAN
+                out.append(_row(runs[0].stage, seed=-1, repeat=-1, eval_kind="compare", metric=f"{metric}.diff",
+                                value=diff, ci_low=lo, ci_high=hi, ci_method=method, n=len(a) + len(b),
+                                higher_is=HIGHER_IS[metric], p_value=p, reference=ref, reliable=not withheld,
+                                note=note, training_tokens=tokens.get(arm, 0), stage="", config_hash=""))  # fmt: skip
+        hp = [ev for ev in evals if kinds[ev] == "honeypots"]
         for h in hp:
-            for o in held:
+            for o in (ev for ev in evals if kinds[ev] != "honeypots"):
                 keys = [(arm, h), (ref, h), (arm, o), (ref, o)]
-                if any(k not in by for k in keys):
-                    continue
                 out.append(_gap_row(ref, arm, h, o, [by[k] for k in keys], tokens, len(hp) > 1))
     return out
 
