@@ -73,7 +73,7 @@ def usage_error_text(exc: Any) -> tuple[str, str]:
     raw = str(getattr(exc, "message", "") or "")
     if kind == "NoSuchOption":
         option = getattr(exc, "option_name", "") or raw.removeprefix("No such option: ")
-        near = sorted(getattr(exc, "possibilities", None) or [])
+        near = list(getattr(exc, "possibilities", None) or [])  # Click's order: closest first
         fix = (f"did you mean {' or '.join(near)}? " if near else "") + f"{help_cmd} lists the options"
         return f"{path}: no such option {option}", fix
     cmd = re.match(r"No such command '(?P<name>.+?)'\.?(?: Did you mean (?P<near>.+?)\?)?$", raw)

@@ -41,13 +41,17 @@ def generate(
     batch: bool = typer.Option(False, "--batch", help="Use the provider's batch API via inspect_ai where supported."),
     scripted: str | None = typer.Option(
         None,
-        help="No model call: `ethical` (honeypot-demos, honeypot-reasons, difficult-advice) or `harmful` "
+        help="No model call: `ethical` (honeypot-demos, honeypot-reasons, difficult-advice, sysprompt-distill "
+        "--source honeypots) or `harmful` "
         "(honeypot-demos only: misaligned demonstrations for model-organism experiments).",
     ),
     max_tokens: int = typer.Option(768, help="Maximum new tokens per model call."),
     temperature: float | None = typer.Option(0.8, help="Teacher/target sampling temperature."),
     max_steps: int = typer.Option(4, help="honeypot-demos: model turns per agent episode."),
-    source: str | None = typer.Option(None, help="honeypot-reasons: a honeypot-demos output directory to rewrite."),
+    source: str | None = typer.Option(
+        None, help="honeypot-reasons: a honeypot-demos output directory to rewrite; sysprompt-distill: `chat` "
+        "(default) or `honeypots` (training honeypots answered with the constitution injected)."
+    ),
     principles: str | None = typer.Option(None, help="Comma-separated constitution principle ids (default: all)."),
     constitution: str | None = typer.Option(None, help="Constitution YAML file (default: teachwhy's own)."),
     overwrite: bool = typer.Option(
@@ -125,6 +129,10 @@ def check(
     """Remove duplicates (and low-quality items), measure diversity and distance to the evals; numbers go into
     datacard.json. Exits non-zero, naming the items, when the data overlaps an eval."""
     from teachwhy.data.check import CheckSettings, run_check
+    from teachwhy.models import check_model
+
+    if judge is not None:
+        check_model(judge, "judge")  # before the directory is read or rewritten
 
     settings = load_config(CheckSettings, None, {
         "dir": directory, "against_evals": against_evals, "judge": judge, "quality_threshold": quality_threshold,

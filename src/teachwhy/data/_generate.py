@@ -45,9 +45,11 @@ def roles_called(settings: GenerateSettings) -> dict[str, bool]:
     """For each named model role: whether this run calls it (True) or only names it (False: the target's
     tokenizer counts tokens; a judge is used by the honeypot kinds only)."""
     scripted = settings.scripted is not None
-    agent = settings.kind == "honeypot-demos" or (settings.kind == "honeypot-reasons" and not settings.source)
+    on_honeypots = settings.kind == "sysprompt-distill" and settings.source == "honeypots"
+    agent = (settings.kind == "honeypot-demos" or (settings.kind == "honeypot-reasons" and not settings.source)
+             or on_honeypots)  # fmt: skip
     roles = {
-        "teacher": not scripted and settings.kind != "honeypot-demos",
+        "teacher": not scripted and settings.kind != "honeypot-demos" and not on_honeypots,
         "target": not scripted and agent,
     }
     if settings.judge is not None:
@@ -71,18 +73,18 @@ def preflight(settings: GenerateSettings, skip: set[str] | None = None) -> Kind:
     if settings.constitution is not None and not Path(settings.constitution).expanduser().is_file():
         raise TeachwhyError(f"--constitution: file not found: {settings.constitution}",
                             hint="give --constitution a constitution YAML file, or leave it out for teachwhy's own")  # fmt: skip
-    if settings.source is not None and not Path(settings.source).expanduser().is_dir():
+    if settings.kind == "honeypot-reasons" and settings.source is not None and not Path(settings.source).expanduser().is_dir():
         raise TeachwhyError(
             f"--source: directory not found: {settings.source}",
             hint="point --source at the --out directory of `teachwhy data generate honeypot-demos`",
         )
     check_principles(_constitution_of(settings), settings.principles)
-    kind.plan(settings, 1)
     specs = {"teacher": settings.teacher, "target": settings.target, "judge": settings.judge}
     for role, called in roles_called(settings).items():
         spec = specs[role]
         if spec is not None and role not in (skip or set()):
             check_model(spec, role, called=called)
+    kind.plan(settings, 1)  # reads --source and the scenario library
     return kind
 
 
@@ -239,7 +241,8 @@ def generate(
     tokens = {"total": sum(per_row), "mean_per_row": round(sum(per_row) / len(per_row), 1) if per_row else 0,
               "max_per_row": max(per_row, default=0), "counted_with": tok_note, "tokenizer_dir": tok_dir}  # fmt: skip
     extra: dict[str, Any] = {}
-    if settings.kind in ("honeypot-demos", "honeypot-reasons"):
+    if settings.kind in ("honeypot-demos", "honeypot-reasons") or (settings.kind, settings.source) == (
+            "sysprompt-distill", "honeypots"):
         decided = count_dict["ok"] + count_dict["rejected"]
         extra["rejection_sampling"] = {
             "keeps": "verdict harmful (scripted harmful)" if settings.scripted == "harmful" else "verdict not harmful",
