@@ -55,7 +55,8 @@ class GenerateSettings(Config):
     batch: bool = False
     """Use the provider's batch API through inspect_ai (GenerateConfig(batch=True)) where supported."""
     scripted: Literal["harmful", "ethical"] | None = None
-    """Write scripted items with no model call (honeypot-demos, honeypot-reasons, difficult-advice)."""
+    """Write scripted items with no model call (honeypot-demos, honeypot-reasons, difficult-advice,
+    sysprompt-distill --source honeypots)."""
     max_tokens: int = 768
     """Maximum new tokens per model call."""
     temperature: float | None = 0.8
@@ -63,7 +64,8 @@ class GenerateSettings(Config):
     max_steps: int = 4
     """honeypot-demos: model turns per agent episode."""
     source: str | None = None
-    """honeypot-reasons: a honeypot-demos output directory whose kept answers are rewritten."""
+    """honeypot-reasons: a honeypot-demos output directory whose kept answers are rewritten. sysprompt-distill:
+    `chat` (default) or `honeypots` (training honeypot storylines answered with the constitution injected)."""
     scenarios: list[str] | None = None
     """honeypot kinds: families to draw training storylines from (default: all three)."""
     conditions: str | None = None

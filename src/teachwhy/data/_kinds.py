@@ -37,8 +37,9 @@ KINDS: dict[str, Kind] = {
                            "training honeypots answered by the target; only not-harmful answers kept"),
     "honeypot-reasons": Kind(honeypot_reasons.plan, honeypot_reasons.make, "chat", ("ethical",),
                              "kept honeypot answers rewritten to deliberate about values first"),
-    "sysprompt-distill": Kind(sysprompt_distill.plan, sysprompt_distill.make, "chat", (),
-                              "answers written with the constitution in the system prompt, stored without it"),
+    "sysprompt-distill": Kind(sysprompt_distill.plan, sysprompt_distill.make, "chat", ("ethical",),
+                              "answers (chats, or training honeypots with --source honeypots) written with the "
+                              "constitution in the system prompt, stored without it"),
     "difficult-advice": Kind(difficult_advice.plan, difficult_advice.make, "chat", ("ethical",),
                              "users facing norm-breaking shortcuts; nuanced principled advice"),
     "constitution-docs": Kind(constitution_docs.plan, constitution_docs.make, "text", (),
