@@ -117,12 +117,16 @@ def rl(
     max_steps: int | None = _STEPS,
     resume: bool | None = _RESUME,
     set_: list[str] | None = _SET,
+    constitution: Path | None = typer.Option(
+        None, "--constitution", help="Constitution YAML for the judge's rubric (teachwhy format; default: ours)."
+    ),
 ) -> None:
     """GRPO on harmlessness environments (judge + format rewards), with eval snapshots."""
     from teachwhy.train.config import RLRunConfig
     from teachwhy.train.rl import run_rl
 
-    cfg = _load(RLRunConfig, config, model, out, max_steps, resume, set_)
+    sets = [*(set_ or []), *([f"reward.judge.constitution={constitution}"] if constitution else [])]
+    cfg = _load(RLRunConfig, config, model, out, max_steps, resume, sets)
     meta = run_rl(cfg)
     _report(meta, cfg.out)
     judge = meta.get("judge") or {}

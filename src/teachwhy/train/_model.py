@@ -4,6 +4,7 @@ model)."""
 from __future__ import annotations
 
 import json
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from teachwhy.errors import TeachwhyError
 from teachwhy.models import resolve_model
 from teachwhy.train.config import LoraSettings
 
-__all__ = ["LoadedModel", "ModelSource", "load_for_training", "lora_config", "model_source"]
+__all__ = ["LoadedModel", "ModelSource", "ignored_lora_settings", "load_for_training", "lora_config", "model_source"]
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,21 @@ def lora_config(settings: LoraSettings) -> Any:
     )
 
 
+def ignored_lora_settings(adapter: Path, lora: LoraSettings) -> list[str]:
+    """The stage's ``lora.*`` settings that differ from the adapter's own (``adapter_config.json``), as
+    ``lora.r=16 (adapter: 8)``; a continued adapter keeps its own, so these have no effect. ``target_modules`` is
+    compared only when the stage lists modules (``all-linear`` is resolved to names when an adapter is saved)."""
+    cfg = json.loads((adapter / "adapter_config.json").read_text(encoding="utf-8"))
+    pairs: list[tuple[str, Any, Any]] = [("r", lora.r, cfg.get("r")), ("alpha", lora.alpha, cfg.get("lora_alpha")),
+                                         ("dropout", lora.dropout, cfg.get("lora_dropout"))]  # fmt: skip
+    if isinstance(lora.target_modules, list):
+        saved = cfg.get("target_modules")
+        saved_set = sorted(saved) if isinstance(saved, list) else saved
+        pairs.append(("target_modules", sorted(lora.target_modules), saved_set))
+    return [f"lora.{name}={mine} (adapter: {theirs})" for name, mine, theirs in pairs
+            if theirs is not None and mine != theirs]  # fmt: skip
+
+
 @dataclass
 class LoadedModel:
     """The model to hand to a TRL trainer, its tokenizer, and the PEFT config to apply (None if already
@@ -104,6 +120,16 @@ def load_for_training(spec: str, lora: LoraSettings) -> LoadedModel:
     peft_config = None
     if src.adapter:
         from peft import PeftModel
+
+        ignored = ignored_lora_settings(src.path, lora) if lora.enabled else []
+        if ignored:
+            warnings.warn(
+                f"continuing the adapter {src.path}: it keeps its own LoRA settings, so this stage's "
+                f"{', '.join(ignored)} are ignored (set them to the adapter's values, or start from its base model "
+                "with --model BASE to train a new adapter)",
+                UserWarning,
+                stacklevel=2,
+            )
 
         model = PeftModel.from_pretrained(model, str(src.path), is_trainable=lora.enabled)
         if not lora.enabled:

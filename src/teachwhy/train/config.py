@@ -234,6 +234,8 @@ class JudgeSettings(Config):
     """Judge output budget."""
     max_connections: int = Field(8, ge=1)
     """Concurrent judge calls."""
+    constitution: str | None = None
+    """Constitution YAML the judge's rubric is built from (teachwhy's format; default: teachwhy's own)."""
 
 
 class RewardSettings(Config):

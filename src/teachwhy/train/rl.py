@@ -39,11 +39,14 @@ __all__ = ["RLPrompt", "build_environments", "load_personas", "load_prompts", "l
 class RLPrompt(BaseModel):
     """One environment prompt."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="forbid")
 
     id: str
+    """Stable id of the prompt."""
     category: str
+    """Category (``prompts.categories`` selects by it)."""
     prompt: str
+    """The user's request."""
 
 
 def _resource(*parts: str) -> str:
@@ -160,6 +163,8 @@ def run_rl(config: RLRunConfig) -> dict[str, Any]:
     """Run ``teachwhy train rl``; returns the final meta.json payload."""
     set_offline()
     g = config.grpo
+    if config.reward.judge.enabled and config.reward.judge.weight:
+        R.harmlessness_rubric(config.reward.judge.constitution)  # a bad constitution fails before any model loads
     if g.use_vllm and importlib.util.find_spec("vllm") is None:
         raise TeachwhyError(
             "grpo.use_vllm is set but vLLM is not installed", hint="pip install vllm, or drop it"
@@ -176,19 +181,21 @@ def run_rl(config: RLRunConfig) -> dict[str, Any]:
     )
 
     r = config.reward
-    funcs: list[Any] = []
-    weights: list[float] = []
     stats = R.JudgeStats()
+    judge = None
+    names: list[str] = []
+    weights: list[float] = []
     if r.judge.enabled and r.judge.weight:
-        funcs.append(
-            R.make_judge_reward(
-                r.judge.model,
-                max_tokens=r.judge.max_tokens,
-                max_connections=r.judge.max_connections,
-                stats=stats,
-            )
+        judge = R.make_judge_reward(
+            r.judge.model,
+            max_tokens=r.judge.max_tokens,
+            max_connections=r.judge.max_connections,
+            stats=stats,
+            constitution=r.judge.constitution,
         )
+        names.append("judge_harmlessness")
         weights.append(r.judge.weight)
+    terms: list[tuple[str, Any, float]] = []
     for fn, w, kw in (
         (R.clean_end, r.clean_end, {"eos_ids": eos_ids}),
         (R.no_repetition, r.no_repetition, {}),
@@ -196,12 +203,15 @@ def run_rl(config: RLRunConfig) -> dict[str, Any]:
         (R.brevity, r.brevity, {"max_completion_length": g.max_completion_length}),
     ):
         if w:
-            funcs.append(_bound(fn, **kw) if kw else fn)
+            terms.append((fn.__name__, _bound(fn, **kw) if kw else fn, w))
+            names.append(fn.__name__)
             weights.append(w)
-    if not funcs:
+    if not names:
         raise TeachwhyError(
             "every reward term has weight 0", hint="enable the judge or give a format term a weight"
         )
+    # one reward function: a judge failure removes the whole row (TRL: no baseline share, advantage 0); rewards.py
+    funcs: list[Any] = [R.combine_rewards(terms, judge, r.judge.weight)]
 
     common = common_args(config.train, out)
     common["include_num_input_tokens_seen"] = "no"  # GRPO counts its own tokens (``num_tokens``)
@@ -216,7 +226,7 @@ def run_rl(config: RLRunConfig) -> dict[str, Any]:
         use_vllm=g.use_vllm,
         vllm_mode=g.vllm_mode,
         log_completions=g.log_completions,
-        reward_weights=weights,
+        reward_weights=[1.0],  # the weights are applied inside the combined reward
         remove_unused_columns=False,
     )
     trainer = GRPOTrainer(
@@ -246,7 +256,7 @@ def run_rl(config: RLRunConfig) -> dict[str, Any]:
         adapter=config.lora.enabled,
         datacards=[card],
     )
-    info.extra["reward"] = {"terms": [getattr(f, "__name__", str(f)) for f in funcs], "weights": weights}
+    info.extra["reward"] = {"terms": names, "weights": weights, "judge_failure": "row removed (advantage 0)"}
     info.extra["judge"] = stats.as_dict()
     meta = train_and_save(trainer, out=out, info=info, settings=config.train, snapshots=config.snapshots)
     info.extra["judge"] = stats.as_dict()
