@@ -232,6 +232,8 @@ def _run_rows(run: _Run) -> list[dict[str, Any]]:
             add(name, b, str(b.get("higher_is", "")), "t", key="mean")
         counts = {**s.get("counts", {}), **run.budget["counts"]}
     for name, value in counts.items():
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            continue  # nested breakdowns (e.g. judge_errors by kind) stay in summary.json
         rows.append(_row(stage, metric=f"count.{name}", value=_f(value), n=run.budget["expected"], **common))
     rows.append(_row(stage, metric="error_share", value=run.budget["share"], n=run.budget["expected"],
                      higher_is="worse", ci_method=f"budget {run.budget['budget']:g}", **common))  # fmt: skip
