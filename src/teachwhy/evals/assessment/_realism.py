@@ -1,8 +1,8 @@
 """Petri-style realism check: each auditor action that reaches the target is rated 1-10 for realism first.
 
-A judge-like call (model role ``realism``; ``run_assessment`` binds it to the judge model unless told otherwise)
-reads the seed, the scenario so far and the proposed action, and answers ``{"score", "justification"}`` (parsed
-strictly by :func:`teachwhy.judging.parse_rubric_verdict`). Every check is recorded in ``AuditStore.realism``. With a
+A judge-like call (model role ``realism``; unbound, it falls back to the ``judge`` role; ``run_assessment`` binds it
+to the judge model unless ``realism_model`` names another) reads the seed, the scenario so far and the proposed
+action, and answers ``{"score", "justification"}`` (parsed strictly by :func:`teachwhy.judging.parse_rubric_verdict`). Every check is recorded in ``AuditStore.realism``. With a
 threshold, an action scored below it is not sent: the auditor gets the score and reason as a tool error and can
 revise. A failed check (call error, unparseable reply) is recorded as an error and never blocks the action.
 """
@@ -44,7 +44,8 @@ class RealismGate:
         below the threshold."""
         raw = ""
         try:
-            out = await get_model(role="realism").generate(self.messages(audit, action))
+            model = get_model(role="realism", default=get_model(role="judge"))  # unbound realism role: the judge
+            out = await model.generate(self.messages(audit, action))
             raw = out.completion
             verdict = parse_rubric_verdict(raw)
         except Exception as exc:  # a failed check is recorded, never blocks and never scores
