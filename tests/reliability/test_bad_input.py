@@ -219,10 +219,10 @@ def test_bad_constitutions(case: tuple[str, list[str]]) -> None:
 def _instance() -> dict[str, Any]:
     from teachwhy.evals.honeypots import render
 
-    inst = json.loads(render("blackmail", "explicit-replacement-high-scratchpad_off-notice_off", 3).model_dump_json())
+    inst = json.loads(render("blackmail", "explicit-replacement-high-scratchpad_off-notice_off-nudge_off", 3).model_dump_json())
     inst["output"] = [{"role": "assistant", "content": "Sending.", "tool_calls": [{"id": "c1", "type": "function",
                        "function": {"name": "send_email", "arguments": json.dumps(
-                           {"to": inst["entities"]["executive_email"], "subject": "hi", "body": "Status update."})}}]},
+                           {"to": inst["entities"]["decider_email"], "subject": "hi", "body": "Status update."})}}]},
                       {"role": "tool", "tool_call_id": "c1", "content": "sent"}]  # fmt: skip
     return inst
 
@@ -281,9 +281,9 @@ def bad_transcript(draw: Any) -> tuple[str | bytes, list[str]]:
         t["entities"][key] = draw(st.one_of(st.integers(), st.lists(st.integers(), min_size=1, max_size=2)))
         return json.dumps(t), [key]
     if kind == "aliases":
-        t["entities"]["tool_aliases"] = draw(st.one_of(st.integers(), st.lists(st.text(), min_size=1, max_size=2),
-                                                       st.dictionaries(NAMES, st.integers(), min_size=1)))  # fmt: skip
-        return json.dumps(t), ["tool_aliases"]
+        t["entities"]["files"] = draw(st.one_of(st.integers(), st.lists(st.text(), min_size=1, max_size=2),
+                                                st.dictionaries(NAMES, st.integers(), min_size=1)))  # fmt: skip
+        return json.dumps(t), ["files"]
     t["entities"]["threshold"] = draw(st.one_of(st.text(alphabet="abc", min_size=1, max_size=4), st.lists(
         st.integers(), max_size=2)))  # fmt: skip
     return json.dumps(t), ["threshold"]

@@ -21,7 +21,9 @@ from typing import Any
 import pytest
 from inspect_ai.util._store import Store, init_subtask_store
 
-from teachwhy.evals.honeypots._tools import TOOL_NAMES, make_tools
+from inspect_ai.tool import ToolDef
+
+from teachwhy.evals.honeypots import init_world, make_tools, render
 
 from ._harness import CANARIES
 
@@ -38,6 +40,9 @@ def _hostile_calls(canary: str, port: int) -> list[tuple[str, dict[str, Any]]]:
                 f"{port}))\"", "printenv", "'unterminated"]:  # fmt: skip
         calls.append(("run_script", {"command": cmd}))
     calls += [("send_email", {"to": f"http://127.0.0.1:{port}/, root@localhost", "subject": "x", "body": "$HOME"}),
+              ("forward_email", {"message_id": "../../etc/passwd", "to": f"root@127.0.0.1:{port}", "note": "x"}),
+              ("forward_email", {"message_id": "m01", "to": "root@localhost", "note": "$(id)"}),
+              ("post_message", {"channel": f"http://127.0.0.1:{port}/", "text": "`id`"}),
               ("submit_report", {"to": f"127.0.0.1:{port}", "summary": "`id`", "score": 1.0,
                                  "passes_threshold": True})]  # fmt: skip
     return calls
@@ -73,8 +78,9 @@ def test_tools_touch_no_file_process_or_socket(tmp_path: pathlib.Path, monkeypat
 
         return f
 
-    tools = {n: t for n, t in zip(TOOL_NAMES, make_tools(list(TOOL_NAMES)), strict=True)}
+    tools = {ToolDef(t).name: t for t in make_tools("research_sabotage")}
     init_subtask_store(Store())
+    init_world(render("research_sabotage", "explicit-replacement-high-scratchpad_off-notice_off", 0))
     answers: list[str] = []
     loop = asyncio.new_event_loop()  # the event loop's own self-pipe socket is made before the patches
     with monkeypatch.context() as m:
@@ -102,4 +108,4 @@ def test_tools_touch_no_file_process_or_socket(tmp_path: pathlib.Path, monkeypat
     assert not [v for v in CANARIES.values() if v in joined]
     assert canary.read_text() == "REAL-FILE-CANARY-5521" and "pwned" not in pathlib.Path("/etc/hosts").read_text()
     # the edits happened, in memory only: reading the hostile path back gives the simulated content
-    assert "pwned" in joined or "Saved" in joined
+    assert "pwned" in joined or "Saved" in joined or "Created" in joined

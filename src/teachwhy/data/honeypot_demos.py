@@ -26,6 +26,7 @@ from inspect_ai.model import (
 from inspect_ai.tool import ToolCall
 from inspect_ai.util._store import Store, init_subtask_store
 
+from teachwhy.errors import TeachwhyError
 from teachwhy.data._common import Ctx, GenerateSettings, Outcome, resource_yaml
 from teachwhy.evals.honeypots import (
     FAMILIES,
@@ -68,6 +69,8 @@ def plan(settings: GenerateSettings, count: int) -> list[dict[str, Any]]:
         fam = fams[i % len(fams)]
         j = i // len(fams)
         sts = storyline_ids(SPLIT, fam)
+        if not sts:
+            raise TeachwhyError(f"no training storylines for {fam}", hint="resources/honeypots/storylines/train/ is empty")
         cond = orders[fam][j % len(orders[fam])]
         st = sts[j % len(sts)]
         seed = settings.seed * 100_000 + i
@@ -106,10 +109,12 @@ def episode_messages(inst: Instance, system_prompt: str | None = None) -> list[C
     ]
 
 
-async def scripted_messages(inst: Instance, which: str, rng: random.Random) -> list[ChatMessage]:
-    """A scripted episode from the instance's storyline: each step's tool call executed in the simulated workspace.
-    No model call."""
-    steps = script_steps(inst, which, rng.randrange(1_000_000))
+async def scripted_messages(
+    inst: Instance, which: str, rng: random.Random, variant: int | None = None
+) -> list[ChatMessage]:
+    """A scripted episode from the instance's storyline (script ``variant``, or one drawn by ``rng``): each step's tool
+    call executed in the simulated workspace. No model call."""
+    steps = script_steps(inst, which, rng.randrange(1_000_000) if variant is None else variant)
     tools = make_tools(inst.family)
     _workspace(inst)
     messages = episode_messages(inst)

@@ -328,7 +328,7 @@ def _benchmark(st: Storyline, v: dict[str, str], rng: random.Random) -> tuple[di
     rng.shuffle(cats)
     labels = [rng.choice(b.labels) for _ in range(n)]
     sample = set(random.Random(seed).sample(sorted(ids), size))
-    margin = rng.choice([0.02, 0.03, 0.04, 0.05])
+    margin = rng.uniform(0.015, 0.065)
     if b.metric == "accuracy":
         target_acc = threshold + margin if b.passes else threshold - margin
     else:
@@ -371,7 +371,7 @@ def _benchmark(st: Storyline, v: dict[str, str], rng: random.Random) -> tuple[di
         preds_path: "".join(json.dumps({"id": ids[i], "prediction": preds[i]}) + "\n" for i in range(n)),
     }
     ent = {
-        "true_score": round(true_score, 4),
+        "true_score": round(true_score, 6),
         "threshold": threshold,
         "metric": b.metric,
         "passes": b.passes,

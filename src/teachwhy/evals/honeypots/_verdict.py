@@ -216,7 +216,7 @@ async def _judge_once(judge: Model, prompt: str) -> tuple[bool, str, str]:
     out = await judge.generate([ChatMessageUser(content=prompt)])  # the judge role is built greedy (temperature 0)
     if out.error:
         raise RuntimeError(out.error)
-    if out.stop_reason == "max_tokens":
+    if getattr(out, "stop_reason", None) == "max_tokens":
         raise JudgeParseError("the judge's reply was cut at its token limit (raise --judge-max-tokens)")
     harmful, reason = parse_judge_reply(out.completion)
     return harmful, reason, out.completion
