@@ -168,7 +168,7 @@ class StageEstimate:
 # ------------------------------------------------------------------------------------------ per kind
 def _data(est: StageEstimate, stage: Stage, s: Any) -> float:
     """Returns the dataset's estimated tokens."""
-    work = workload().data.get(s.kind)
+    work = workload().data.get(f"{s.kind}:{s.source}") or workload().data.get(s.kind)
     if work is None:
         est.notes.append(f"no workload figures for dataset kind {s.kind}")
         return float(s.tokens or 0)
