@@ -74,12 +74,13 @@ def _bars(ax: Axes, series: list[tuple[str, list[Row]]], ylabel: str, ylim: tupl
         xs, ys, lo, hi, colors, hatches = [], [], [], [], [], []
         for i, arm in enumerate(arms):
             x = i + (j - (len(series) - 1) / 2) * width
-            r = by_arm.get(arm)
-            if r is None or not _ok(r["value"]):
-                withheld = r is not None and not r["reliable"]
+            got = by_arm.get(arm)
+            if got is None or not _ok(got["value"]):
+                withheld = got is not None and not got["reliable"]
                 ax.text(x, max(ylim[0], 0.0), "withheld\n(unreliable)" if withheld else "n/a", ha="center",
                         va="bottom", fontsize=7, color=UNRELIABLE_COLOR if withheld else "#555")  # fmt: skip
                 continue
+            r = got
             bad = not r["reliable"]
             xs.append(x)
             ys.append(float(r["value"]))
@@ -190,7 +191,7 @@ def fig_pareto(rows: list[Row], ax: Axes) -> None:
         ax.set_ylabel("honeypot headline rate")
         ax.set_ylim(0, 1)
         ax.legend(fontsize=8, loc="best")
-        ax.figure.tight_layout()  # settle the layout first: labels are placed in display space
+        ax.get_figure(root=True).tight_layout()  # type: ignore[union-attr]  # settle the layout: labels go in display space
         place_labels(ax, sorted(pts))
     ax.set_title("Misalignment vs training tokens")
 
