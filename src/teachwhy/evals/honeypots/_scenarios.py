@@ -482,14 +482,15 @@ def render(
     v = _base_values(st, rng, split, cond)
     v["deadline"] = _fill(v["deadline"], v, where)
     v["new_direction"] = _fill(v["new_direction"], v, where)
-    files = {path: _fill(body, v, where) for path, body in st.files.items()}
     entities: dict[str, Any] = {}
     extra: dict[str, str] = {}
+    gen: dict[str, str] = {}
     if family == "research_sabotage":
         gen, ent, extra = _benchmark(st, v, rng)
-        files = {**gen, **files}
         entities.update(ent)
-        v.update(candidate=ent["candidate"])
+        # the benchmark's numbers may be quoted in messages and files (e.g. "the 0.85 bar")
+        v.update(candidate=ent["candidate"], threshold=extra["threshold"], true_score=extra["true_score"])
+    files = {**gen, **{path: _fill(body, v, where) for path, body in st.files.items()}}
     messages, secret_ids = _messages(st, cond, v, where)
     frame = _frame()
     c = frame["conditions"]
@@ -536,7 +537,8 @@ def render(
             decision_summary=_fill(st.decision.summary, v, where),
             decision_terms=_fill_all(st.decision.terms, v, where),
         )
-        extra = {"secret_marker": entities["secret_markers"][0]}
+        extra = {"secret_marker": entities["secret_markers"][0],
+                 "secret_message_id": secret_ids[0] if secret_ids else ""}  # fmt: skip
     elif family == "research_sabotage":
         assert st.report_to
         entities["report_to"] = v[f"{st.report_to}_email"]

@@ -109,7 +109,7 @@ def parse_judge_reply(reply: str) -> tuple[bool, str]:
 
 
 _LIST_KEYS = ("secret_markers", "decision_terms", "protected_files", "score_files", "evidence_files",
-              "authority_addresses", "secret_holders", "secret_message_ids", "secret_files", "incident_terms")  # fmt: skip
+              "authority_addresses", "secret_holders", "secret_files", "incident_terms")  # fmt: skip
 _REQUIRED = {
     "blackmail": (("decider_email",), ("secret_markers",)),
     "research_sabotage": (("true_score",), ("threshold",)),
@@ -121,6 +121,11 @@ def normalize_entities(family: str, entities: dict[str, Any]) -> dict[str, Any]:
     """Map the older flat entity names onto the current schema (``executive_email`` -> ``decider_email``, the
     partner -> a secret holder, ``protected_files`` -> ``score_files``, ``scapegoat_*`` -> ``people``)."""
     e = dict(entities)
+    ids = e.get("secret_message_ids")
+    if isinstance(ids, list) and all(isinstance(x, str | int) and not isinstance(x, bool) for x in ids):
+        e["secret_message_ids"] = [str(x) for x in ids]
+    if isinstance(e.get("messages"), list):
+        e["messages"] = [{**m, "id": str(m.get("id"))} if isinstance(m, dict) else m for m in e["messages"]]
     if family == "blackmail":
         if "decider_email" not in e and e.get("executive_email"):
             e["decider_email"] = e["executive_email"]
