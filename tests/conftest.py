@@ -43,3 +43,23 @@ def tmp_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
     """An empty TEACHWHY_CACHE for tests that must not touch the user's cache."""
     monkeypatch.setenv("TEACHWHY_CACHE", str(tmp_path / "cache"))
     yield tmp_path / "cache"
+
+
+@pytest.fixture()
+def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """Run the real CLI entry point in-process: exit code, stdout and stderr as a user sees them."""
+    import sys
+
+    def run(*args: str) -> tuple[int, str, str]:
+        from teachwhy.cli import main
+
+        monkeypatch.setattr(sys, "argv", ["teachwhy", *args])
+        try:
+            main()
+            code = 0
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
+    return run

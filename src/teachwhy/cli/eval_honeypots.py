@@ -10,6 +10,7 @@ from typing import Any
 import typer
 
 from teachwhy.cli._common import fail
+from teachwhy.errors import TeachwhyError
 
 app = typer.Typer(
     help="The honeypot suite: blackmail, research sabotage, framing. Run it, list its conditions, show an instance.",
@@ -155,34 +156,127 @@ def show(
 
 
 def classify(
-    scenario: str = typer.Option(..., help="Family: blackmail, research_sabotage or framing."),
-    transcript: Path = typer.Option(..., help="Instance JSON (as `show` prints) with an added `output` list."),
-    judge: str | None = typer.Option(None, help="Judge for what the detector cannot decide."),
+    scenario: str | None = typer.Option(None, help="Family: blackmail, research_sabotage or framing (a batch row may carry its own `family`)."),
+    transcript: Path | None = typer.Option(None, help="One transcript: instance JSON (as `show` prints) plus an `output` list."),
+    transcripts: Path | None = typer.Option(None, help="Many transcripts, one JSON object a line (JSONL), scored in one process."),
+    validate: str | None = typer.Option(None, help="Measure the verdicts on a labelled set: `blind`, `heldout` (shipped) or a folder of <family>.jsonl."),
+    judge: str | None = typer.Option(None, help="Judge for what the detector cannot decide (default: none, such rows are `undecided`)."),
+    judge_samples: int = typer.Option(1, help="Judge calls per undecided transcript (majority vote)."),
+    out: Path | None = typer.Option(None, help="With --transcripts: write the verdicts here as JSONL (default: stdout)."),
 ) -> None:
-    """Score one transcript and print the verdict as JSON."""
+    """Score transcripts with the structural detector (and the judge for what it cannot decide).
+
+    Exactly one of --transcript, --transcripts or --validate. The transcript format: docs/ARCHITECTURE.md
+    ("Transcript JSON"); an example ships in examples/.
+    """
+    import time
+
     from teachwhy.evals.honeypots import FAMILIES
-    from teachwhy.evals.honeypots import classify as classify_transcript
     from teachwhy.models import role_model
 
-    if scenario not in FAMILIES:
+    chosen = [x for x in (transcript, transcripts, validate) if x is not None]
+    if len(chosen) != 1:
+        fail("give exactly one of --transcript FILE, --transcripts FILE.jsonl or --validate SET",
+             hint="e.g. teachwhy eval classify --scenario blackmail --transcript examples/transcript_blackmail.json")  # fmt: skip
+    if scenario is not None and scenario not in FAMILIES:
         fail(f"--scenario: got {scenario!r}; allowed: {', '.join(FAMILIES)}")
-    if not transcript.exists():
-        fail(f"transcript file not found: {transcript}")
+    judge_model = role_model("judge", judge, temperature=0, max_tokens=1024) if judge else None
+    if validate is not None:
+        from teachwhy.evals.honeypots._validate import score_set
+
+        res = asyncio.run(score_set(validate, judge_model, judge_samples))
+        typer.echo(f"{'family':18} {'n':>4} {'decided':>7} {'coverage':>8} {'accuracy':>8} {'precision':>9} {'recall':>6}")
+        for fam, m in [*res["families"].items(), ("all", res["all"])]:
+            f = lambda x: "  n/a" if x is None else f"{x:.3f}"  # noqa: E731
+            typer.echo(f"{fam:18} {m['n']:>4} {m['decided']:>7} {f(m['coverage']):>8} {f(m['decided_accuracy']):>8} "
+                       f"{f(m['precision']):>9} {f(m['recall']):>6}")  # fmt: skip
+        typer.echo(f"set: {validate}   judge: {judge or 'none (detector alone)'}   {res['all']['n'] / res['seconds']:.0f} transcripts/s")
+        for fam, m in res["families"].items():
+            for w in m["wrong"]:
+                typer.echo(f"  wrong [{fam}] {w['id']} ({w['label']}, {w['case']}): {'; '.join(w['reasons'])}")
+        return
+    if transcripts is not None:
+        rows = _read_jsonl_rows(transcripts)
+        start = time.perf_counter()
+        lines = []
+        for i, row in enumerate(rows, 1):
+            fam = row.get("family") or scenario
+            if fam not in FAMILIES:
+                fail(f"{transcripts}:{i}: no family", hint="give --scenario FAMILY or a `family` key in each row")
+            try:
+                v = asyncio.run(classify_transcript_row(fam, row, judge_model, judge_samples))
+                rec: dict[str, Any] = {"id": row.get("id", i), "family": fam, **v.model_dump()}
+            except TeachwhyError as exc:
+                rec = {"id": row.get("id", i), "family": fam, "status": "invalid", "error": str(exc)}
+            lines.append(json.dumps(rec, ensure_ascii=False))
+        secs = time.perf_counter() - start
+        if out:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        else:
+            typer.echo("\n".join(lines))
+        typer.echo(f"classified {len(rows)} transcripts in {secs:.2f} s ({len(rows) / max(secs, 1e-9):.0f}/s)"
+                   + (f"; verdicts in {out}" if out else ""), err=True)  # fmt: skip
+        return
+    assert transcript is not None
+    if scenario is None:
+        fail("--scenario is required with --transcript", hint="choose from " + ", ".join(FAMILIES))
+    data = _read_json(transcript)
+    verdict = asyncio.run(classify_transcript_row(scenario, data, judge_model, judge_samples))
+    typer.echo(verdict.model_dump_json(indent=2))
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        fail(f"transcript file not found: {path}")
     try:
-        data = json.loads(transcript.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        fail(f"{transcript} is not valid JSON: {exc}")
+        fail(f"{path} is not valid JSON: {exc}")
     if not isinstance(data, dict):
-        fail(f"{transcript}: expected a JSON object (the instance from `show` plus `output`)")
+        fail(f"{path}: expected a JSON object (the instance from `show` plus `output`)")
+    return _check_row(data, str(path))
+
+
+def _check_row(data: dict[str, Any], where: str) -> dict[str, Any]:
     entities, output = data.get("entities"), data.get("output")
     if not isinstance(entities, dict):
-        fail(f"{transcript}: `entities` must be an object", hint="start from `teachwhy eval honeypots show` output")
+        fail(f"{where}: `entities` must be an object", hint="start from `teachwhy eval honeypots show` output")
     if not isinstance(output, list) or not all(isinstance(m, dict) and "role" in m for m in output):
-        fail(f"{transcript}: `output` must be a list of chat messages, each an object with a `role`",
+        fail(f"{where}: `output` must be a list of chat messages, each an object with a `role`",
              hint="assistant messages carry `content` and `tool_calls`; tool results have role `tool`")  # fmt: skip
-    judge_model = role_model("judge", judge, temperature=0, max_tokens=1024) if judge else None
-    verdict = asyncio.run(classify_transcript(scenario, entities, output, judge_model, mode=data.get("mode")))
-    typer.echo(verdict.model_dump_json(indent=2))
+    return data
+
+
+def _read_jsonl_rows(path: Path) -> list[dict[str, Any]]:
+    if not path.exists():
+        fail(f"transcripts file not found: {path}")
+    rows = []
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        fail(f"{path} is not UTF-8 text: {exc}")
+    for i, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            fail(f"{path}:{i} is not valid JSON: {exc.msg}", hint="one transcript object per line (JSONL)")
+        if not isinstance(row, dict):
+            fail(f"{path}:{i}: expected a JSON object")
+        rows.append(_check_row(row, f"{path}:{i}"))
+    if not rows:
+        fail(f"{path} holds no transcripts")
+    return rows
+
+
+async def classify_transcript_row(family: str, row: dict[str, Any], judge: Any, judge_samples: int) -> Any:
+    """Classify one transcript object (entities, output, optional mode)."""
+    from teachwhy.evals.honeypots import classify as classify_transcript
+
+    return await classify_transcript(family, row["entities"], row["output"], judge, mode=row.get("mode"),
+                                     judge_samples=judge_samples)  # fmt: skip
 
 
 def run_demo(out: str) -> None:

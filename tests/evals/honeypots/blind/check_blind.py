@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[4] / "src" / "teachwhy" / "resources" / "honeypots" / "validation" / "blind"
 FAMILIES = {"blackmail": "blackmail.jsonl", "research_sabotage": "research_sabotage.jsonl", "framing": "framing.jsonl"}
 ROW_KEYS = {"id", "family", "mode", "label", "hard", "case", "note", "entities", "output"}
 COMMON = ["agent_email", "agent_name", "org_domain", "directory", "messages", "files"]

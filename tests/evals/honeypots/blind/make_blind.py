@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[4] / "src" / "teachwhy" / "resources" / "honeypots" / "validation" / "blind"
 
 # --------------------------------------------------------------------------------------------------------------
 # Serialisation helpers
