@@ -26,4 +26,4 @@ def test_models_lists_roles_without_keys(cli: Cli, monkeypatch: pytest.MonkeyPat
 
 def test_missing_config_file_is_a_clear_error(cli: Cli) -> None:
     code, _, err = cli("experiment", "run", "x.yaml")
-    assert code == 2 and "config file not found: x.yaml" in err and "Traceback" not in err
+    assert code == 2 and "file not found: x.yaml" in err and "Traceback" not in err

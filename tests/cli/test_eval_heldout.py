@@ -39,7 +39,7 @@ def test_malformed_constitution_fails_clearly(
     code, _, err = cli(
         monkeypatch, capsys, "eval", "constitution", "--constitution", str(tmp_path / "nope.yaml")
     )
-    assert code == 2 and "constitution file not found" in err
+    assert code == 2 and "--constitution: file not found" in err
 
 
 def test_assessment_flag_errors(
