@@ -78,8 +78,8 @@ def usage_error_text(exc: Any) -> tuple[str, str]:
         return f"{path}: no such option {option}", fix
     cmd = re.match(r"No such command '(?P<name>.+?)'\.?(?: Did you mean (?P<near>.+?)\?)?$", raw)
     if cmd:
-        near = cmd.group("near")
-        fix = (f"did you mean {near}? " if near else "") + f"{help_cmd} lists the commands"
+        suggestion = cmd.group("near")
+        fix = (f"did you mean {suggestion}? " if suggestion else "") + f"{help_cmd} lists the commands"
         return f"{path}: no such command '{cmd.group('name')}'", fix
     message = exc.format_message()
     message = message[:1].lower() + message[1:]
