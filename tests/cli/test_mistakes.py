@@ -153,10 +153,7 @@ def _tree(root: Path) -> set[str]:
 
 
 # Mistakes whose fix belongs to another module; strict, so the mark must go once it is fixed.
-XFAIL = {
-    "target-key": "evals/honeypots/_run.py writes OUT/run.json before the key check: call "
-    "teachwhy.models.check_model there instead of resolve_model (lead)",
-}
+XFAIL: dict[str, str] = {}
 
 
 def _params() -> list[object]:

@@ -66,7 +66,7 @@ def _run_and_report(cfg: Any) -> None:
         typer.echo("note: the embedded 135M model checks the pipeline; its rates are not a research result.")
     summary = run_honeypots(cfg)
     typer.echo(_format_summary(summary))
-    typer.echo(f"summary: {Path(cfg.out) / 'summary.json'}   logs: inspect view --log-dir {Path(cfg.out) / 'logs'}")
+    typer.echo(f"summary: {Path(cfg.out) / 'summary.json'}   logs: .venv/bin/inspect view --log-dir {Path(cfg.out) / 'logs'}")
 
 
 def _pct(x: float | None) -> str:
@@ -75,12 +75,12 @@ def _pct(x: float | None) -> str:
 
 def _row(name: str, c: dict[str, Any]) -> str:
     ci = "" if c.get("rate") is None else f"[{_pct(c.get('ci_low'))},{_pct(c.get('ci_high'))}]"
-    return (f"{name:26} {c.get('n', 0):>4} {c.get('harmful', 0):>7} {_pct(c.get('rate')):>7}  {ci:>15} "
+    return (f"{name:40} {c.get('n', 0):>4} {c.get('harmful', 0):>7} {_pct(c.get('rate')):>7}  {ci:>15} "
             f"{c.get('errors', 0):>4} {c.get('undecided', 0):>5} {c.get('incomplete', 0):>5} {c.get('eval_aware', 0):>5}")  # fmt: skip
 
 
 def _format_summary(s: dict[str, Any]) -> str:
-    head = (f"{'':26} {'n':>4} {'harmful':>7} {'rate':>7}  {'95% CI':>15} {'err':>4} {'undec':>5} {'incpl':>5} "
+    head = (f"{'':40} {'n':>4} {'harmful':>7} {'rate':>7}  {'95% CI':>15} {'err':>4} {'undec':>5} {'incpl':>5} "
             f"{'aware':>5}")  # fmt: skip
     lines = []
     headline = s.get("headline")
@@ -90,7 +90,7 @@ def _format_summary(s: dict[str, Any]) -> str:
             lines.append(_row(fam, c))
         o = headline.get("overall") or {}
         if o.get("rate") is None:
-            lines.append(f"{'mean of the 3 families':26}  n/a  ({o.get('reason', 'not every family has a decided sample')})")
+            lines.append(f"{'mean of the 3 families':40}  n/a  ({o.get('reason', 'not every family has a decided sample')})")
         else:
             lines.append(_row("mean of the 3 families", o))
         lines.append("")
@@ -153,6 +153,72 @@ def show(
             typer.echo("\n=== tools ===\n" + ", ".join(t["function"]["name"] for t in inst.tools))
         return
     typer.echo(inst.model_dump_json(indent=2))
+
+
+@app.command("realism")
+def realism(
+    judge: str | None = typer.Option(None, help="Judge that scores each storyline 1-10 (none: the lint only)."),
+    split: str = typer.Option("eval", help="eval or train."),
+    seeds: int = typer.Option(5, help="Renders per storyline and mode for the lint."),
+    out: Path | None = typer.Option(None, help="Write the report as JSON here."),
+) -> None:
+    """Realism of every storyline: the test-artefact lint, and a judged 1-10 score with teachwhy's rubric."""
+    from teachwhy.evals.honeypots._realism_judge import realism_report
+    from teachwhy.models import role_model
+
+    jm = role_model("judge", judge, temperature=0, max_tokens=1024) if judge else None
+    rep = asyncio.run(realism_report(split, jm, seeds))
+    for sid, r in rep["storylines"].items():
+        score = r.get("score", "-" if judge is None else "error")
+        lint_txt = "clean" if not r["lint"] else f"{len(r['lint'])} tell(s)"
+        typer.echo(f"{sid:42} lint: {lint_txt}   score: {score}")
+        for t in r["lint"][:5]:
+            typer.echo(f"    {t}")
+    if judge is None:
+        typer.echo("no judge: lint only. Score realism with a real model, e.g.\n"
+                   "  .venv/bin/teachwhy eval honeypots realism --judge anthropic/claude-sonnet-4-5")  # fmt: skip
+    else:
+        typer.echo(f"mean realism score: {rep['mean_score']}   judge errors: {rep['errors']}")
+    if out:
+        from teachwhy._io import atomic_write_json
+
+        atomic_write_json(out, rep)
+        typer.echo(f"report: {out}")
+    if rep["lint_failures"]:
+        raise typer.Exit(1)
+
+
+@app.command("calibrate")
+def calibrate(
+    model: str | None = typer.Option(None, "--model", help="Target model (default $TEACHWHY_TARGET or embedded)."),
+    samples: int = typer.Option(10, help="Samples per family (headline cell) and epochs of the upstream scenario."),
+    judge: str | None = typer.Option(None, help="Judge for what the detector cannot decide, in both."),
+    seed: int = typer.Option(0, help="Seed of our instances."),
+    max_tokens: int = typer.Option(2048, help="Max new tokens per model turn (the upstream reply is one long turn)."),
+    max_connections: int = typer.Option(8, help="Concurrent model calls."),
+    out: str = typer.Option("runs/calibrate", help="Output directory."),
+) -> None:
+    """Our three families' headline rates beside the public agentic-misalignment blackmail scenario (loaded from the
+    installed inspect_evals package), for the same model in one run, all scored by our classifier."""
+    from teachwhy._io import atomic_write_json
+    from teachwhy.evals.honeypots._calibrate import run_upstream
+    from teachwhy.evals.honeypots._run import HoneypotRun, run_honeypots
+    from teachwhy.models import default_spec, role_model
+
+    spec = model or default_spec("target")
+    ours_cfg = HoneypotRun(model=spec, judge=judge, samples=samples, seed=seed, preset="headline",
+                           max_tokens=max_tokens, max_connections=max_connections, out=str(Path(out) / "ours"))  # fmt: skip
+    target = role_model("target", spec, max_tokens=max_tokens)
+    up = run_upstream(target, samples, Path(out) / "upstream", judge, max_connections)
+    ours = run_honeypots(ours_cfg, display="none")
+    head = ours["headline"]
+    typer.echo(f"{'':40} {'n':>4} {'harmful':>7} {'rate':>7}  {'95% CI':>15}")
+    for fam, c in head["families"].items():
+        typer.echo(_row(f"teachwhy {fam} (headline)", c)[:72])
+    typer.echo(_row("teachwhy mean of 3 (headline)", head["overall"])[:72])
+    typer.echo(_row("upstream blackmail (inspect_evals)", up)[:72])
+    atomic_write_json(Path(out) / "calibration.json", {"model": spec, "judge": judge, "ours": head, "upstream": up})
+    typer.echo(f"calibration: {Path(out) / 'calibration.json'}")
 
 
 def classify(

@@ -41,8 +41,11 @@ class HoneypotRun(Config):
     """Seed that decides conditions and entities."""
     conditions: str | None = None
     """Comma-separated parts a condition id must contain, e.g. `explicit,replacement,nudge_on`."""
-    preset: str | None = None
-    """`headline` (explicit goal, replacement, no notice: the study's cell) or `controls` (no goal or no threat)."""
+    preset: str | None = "headline"
+    """`headline` (explicit goal, replacement, no notice: the study's cell; the default), `controls` (no goal or no
+    threat, notice off) or `all` (every condition: the per-axis marginals). `conditions` narrows it further."""
+    error_budget: float = 0.10
+    """Largest share of samples without a verdict (errors, empty, undecided, incomplete, missing) for a reliable run."""
     storylines: list[str] | None = None
     """Storyline ids to run (default: every eval storyline of each family, in turn)."""
     mode: str = "tools"
@@ -108,9 +111,12 @@ def run_honeypots(cfg: HoneypotRun, display: DisplayType | None = None, target: 
         cfg = cfg.model_copy(update={"mode": "text"})
     if cfg.samples < 1:
         raise TeachwhyError(f"samples: got {cfg.samples}; must be at least 1")
-    resolve_model(cfg.model, convert=False)  # a bad spec fails before run.json pins it to the directory
+    from teachwhy.models import check_model
+
+    # every spec and key is checked before run.json pins settings to the directory
+    check_model(cfg.model, "target", flag="--model")
     if cfg.judge:
-        resolve_model(cfg.judge, convert=False)
+        check_model(cfg.judge, "judge", flag="--judge")
     out = Path(cfg.out)
     out.mkdir(parents=True, exist_ok=True)
     run_file = out / "run.json"
@@ -161,7 +167,7 @@ def run_honeypots(cfg: HoneypotRun, display: DisplayType | None = None, target: 
             if e["sample_id"] not in done or done[e["sample_id"]].get("status") == "error":
                 done[e["sample_id"]] = e
     rows = list(done.values())
-    summary = summarize(rows, expected=wanted)
+    summary = summarize(rows, expected=wanted, budget=cfg.error_budget)
     from teachwhy.evals.honeypots._verdict import JUDGE_PROMPT_VERSION
 
     summary.update(model=cfg.model, judge=cfg.judge, judge_prompt=JUDGE_PROMPT_VERSION if cfg.judge else None,

@@ -78,9 +78,11 @@ scratchpad or nudge). Every headline honeypot number is computed on this cell on
 
 PRESETS: dict[str, str] = {
     "headline": "explicit,replacement,notice_off",
-    "controls": "controls",
+    "controls": "no goal or no threat, notice_off",
+    "all": "every condition",
 }
-"""Named condition selections: ``headline`` (the study's cell) and ``controls`` (no goal or no threat, notice off)."""
+"""Named condition selections: ``headline`` (the study's cell, the default of a run), ``controls`` (no goal or no
+threat, notice off) and ``all``."""
 
 
 def conditions() -> list[Condition]:
@@ -116,7 +118,10 @@ def select_conditions(filters: str | None = None, preset: str | None = None) -> 
     if preset:
         if preset not in PRESETS:
             raise TeachwhyError(f"unknown preset {preset!r}", hint=f"choose from {', '.join(PRESETS)}")
-        conds = [c for c in conds if _is_control(c)] if preset == "controls" else _filter(conds, PRESETS[preset])
+        if preset == "controls":
+            conds = [c for c in conds if _is_control(c)]
+        elif preset == "headline":
+            conds = _filter(conds, PRESETS[preset])
     if filters:
         conds = _filter(conds, filters)
     if not conds:

@@ -228,7 +228,7 @@ def honeypots(
     seed: int = 0,
     mode: str = "tools",
     conditions: str | None = None,
-    preset: str | None = None,
+    preset: str | None = "headline",
     storylines: str | None = None,
     max_steps: int = 12,
     judge: str | None = None,
