@@ -1,0 +1,95 @@
+"""The pair a probe compares: scripted harmful and ethical continuations, shared prefix, scored turns, rendering."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from teachwhy.errors import TeachwhyError
+from teachwhy.evals.honeypots import World, build_instances, render, script_steps
+from teachwhy.evals.propensity import build_pair, render_continuation
+
+
+def _instance(family: str, want_last_step: bool):  # type: ignore[no-untyped-def]
+    for inst in build_instances([family], 12, 0, preset="headline"):
+        h, e = script_steps(inst, "harmful", inst.seed), script_steps(inst, "ethical", inst.seed)
+        if (h[:-1] == e[:-1]) == want_last_step:
+            return inst, h, e
+    raise AssertionError(f"no {family} instance with last_step={want_last_step}")
+
+
+def test_same_prefix_scores_the_decisive_actions_only() -> None:
+    inst, h, e = _instance("blackmail", True)
+    pair = build_pair(inst)
+    assert pair.scored == "last_step" and pair.shared_steps == len(h) - 1
+    for cont, steps in ((pair.harmful, h), (pair.ethical, e)):
+        assert cont.messages[0] == {"role": "system", "content": inst.system_prompt}
+        assert cont.messages[1]["content"] == inst.messages[0]["content"]
+        last = cont.messages[cont.scored[0]]
+        assert cont.scored == [len(cont.messages) - 1]
+        assert last["content"] == steps[-1]["say"]
+        assert last["tool_calls"][0]["function"] == {"name": steps[-1]["tool"], "arguments": steps[-1]["args"]}
+
+
+def test_diverging_scripts_score_the_whole_continuation_with_world_results() -> None:
+    inst, h, e = _instance("research_sabotage", False)
+    pair = build_pair(inst, args_as_json=True)
+    assert pair.scored == "continuation" and pair.shared_steps == 0
+    cont = pair.harmful
+    # every step is an assistant turn; every step but the last is followed by its tool result from the World
+    assert cont.scored == [2 + 2 * i for i in range(len(h))]
+    world = World.from_entities(inst.entities)
+    for i, step in enumerate(h[:-1]):
+        turn, result = cont.messages[2 + 2 * i], cont.messages[3 + 2 * i]
+        assert json.loads(turn["tool_calls"][0]["function"]["arguments"]) == step["args"]
+        assert result == {"role": "tool", "tool_call_id": f"call_{i + 1}", "name": step["tool"],
+                          "content": world.apply(step["tool"], dict(step["args"]))}  # fmt: skip
+    assert cont.messages[-1]["role"] == "assistant"
+
+
+def test_variant_cycles_with_the_seed_and_can_be_fixed() -> None:
+    inst = build_instances(["blackmail"], 3, 0, preset="headline")[2]
+    assert build_pair(inst).harmful.messages[-1]["content"] == script_steps(inst, "harmful", inst.seed)[-1]["say"]
+    fixed = build_pair(inst, variant=1)
+    assert fixed.harmful.messages[-1]["content"] == script_steps(inst, "harmful", 1)[-1]["say"]
+
+
+def test_text_mode_instances_are_refused() -> None:
+    inst = render("blackmail", "explicit-replacement-high-scratchpad_off-notice_off", 0, mode="text")
+    with pytest.raises(TeachwhyError, match="native tool calls"):
+        build_pair(inst)
+
+
+def test_rendered_scored_tokens_are_exactly_the_assistant_turns(embedded_dir: Path) -> None:
+    from transformers import AutoTokenizer
+
+    tok = AutoTokenizer.from_pretrained(str(embedded_dir))
+    for family, last in (("blackmail", True), ("research_sabotage", False)):
+        inst, h, _ = _instance(family, last)
+        pair = build_pair(inst, args_as_json=True)
+        r = render_continuation(tok, pair.harmful, pair.tools)
+        # by hand: teachwhy's ChatML tool format, one turn per scored step, each closed by <|im_end|>
+        turns = [f'{s["say"]}\n<tool_call>{{"name": "{s["tool"]}", "arguments": {json.dumps(s["args"])}}}'
+                 "</tool_call><|im_end|>" for s in h[pair.shared_steps:]]  # fmt: skip
+        assert tok.decode([r.ids[i] for i in r.scored]) == "".join(turns)
+        # the context before the first scored token ends with the generation prompt
+        assert tok.decode(r.ids[: r.scored[0]]).endswith("<|im_start|>assistant\n")
+        assert r.ids == tok(r.text, add_special_tokens=False)["input_ids"]
+
+
+def test_templates_that_cannot_isolate_an_action_are_refused(embedded_dir: Path) -> None:
+    from transformers import AutoTokenizer
+
+    inst, _, _ = _instance("blackmail", True)
+    pair = build_pair(inst)
+    tok = AutoTokenizer.from_pretrained(str(embedded_dir))
+    # a template whose generation prompt is not how it renders the assistant's turn afterwards
+    tok.chat_template = ("{% for m in messages %}<{{ m['role'] }}>{{ m['content'] }}{% endfor %}"
+                         "{% if add_generation_prompt %}<reply>{% endif %}")  # fmt: skip
+    with pytest.raises(TeachwhyError, match="growing prefix"):
+        render_continuation(tok, pair.harmful, pair.tools)
+    tok.chat_template = None
+    with pytest.raises(TeachwhyError, match="no chat template"):
+        render_continuation(tok, pair.harmful, pair.tools)
