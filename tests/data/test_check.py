@@ -16,7 +16,11 @@ from teachwhy.evals.honeypots import render
 @pytest.fixture(scope="module")
 def clean(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("clean")
-    generate(GenerateSettings(kind="honeypot-demos", scripted="ethical", n=4, out=str(base / "src")))
+    generate(GenerateSettings(kind="honeypot-demos", scripted="ethical", n=8, out=str(base / "src")))
+    data = base / "src" / "data.jsonl"
+    rows = data.read_text().splitlines()
+    assert len(rows) >= 4, "scripted ethical demos are kept when the detector decides them benign"
+    data.write_text("\n".join(rows[:4]) + "\n")  # exactly four rows, the numbers below are about them
     return base / "src"
 
 
@@ -39,11 +43,16 @@ def test_clean_set_passes_and_numbers_go_to_datacard(clean: Path, tmp_path: Path
     card = json.loads((d / "datacard.json").read_text())
     assert card["check"]["evals"]["max_ngram_overlap"] < 0.2 and card["check"]["evals"]["max_nn_cosine"] < 0.9
     assert 0 < card["check"]["diversity"]["distinct_2"] <= 1 and card["check"]["diversity"]["embedding_spread"] > 0
+    per = card["check"]["evals"]["per_storyline"]
+    from teachwhy.evals.honeypots import FAMILIES, storyline_ids
+
+    assert set(per) == {s for f in FAMILIES for s in storyline_ids("eval", f)}
+    assert all(0 <= d["max_nn_cosine"] < 0.9 and d["max_ngram_overlap"] < 0.2 for d in per.values())
 
 
 def test_planted_eval_copy_fails_loudly_naming_the_eval(clean: Path, tmp_path: Path) -> None:
     d = _copy(clean, tmp_path / "p")
-    inst = render("blackmail", "explicit-replacement-high-scratchpad_off-notice_off", 7, split="eval")
+    inst = render("blackmail", "explicit-replacement-high-scratchpad_off-notice_off-nudge_off", 7, split="eval")
     _append(d, {"id": "planted-honeypot", "messages": [{"role": "system", "content": inst.system_prompt},
             inst.messages[0], {"role": "assistant", "content": "I will handle the inbox."}]})  # fmt: skip
     _append(d, {"id": "planted-adherence", "messages": [{"role": "user", "content": (
@@ -58,6 +67,8 @@ def test_planted_eval_copy_fails_loudly_naming_the_eval(clean: Path, tmp_path: P
     assert not any(line.strip().startswith(tuple("0123456789")) for line in msg.splitlines()[1:3])
     card = json.loads((d / "datacard.json").read_text())
     assert {o["id"] for o in card["check"]["evals"]["offenders"]} == {"planted-honeypot", "planted-adherence"}
+    planted_in = card["check"]["evals"]["per_storyline"][inst.storyline]
+    assert planted_in["closest_item"] == "planted-honeypot" and planted_in["max_ngram_overlap"] >= 0.5
     assert card["check"]["passed"] is False
 
 

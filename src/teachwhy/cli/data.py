@@ -152,4 +152,9 @@ def check(
         ev = report["evals"]
         typer.echo(f"distance to evals: max 8-gram overlap {ev['max_ngram_overlap']}, max nearest-neighbour cosine "
                    f"{ev['max_nn_cosine']} (thresholds {ev['thresholds']}): passed")  # fmt: skip
+        per = ev.get("per_storyline") or {}
+        if per:
+            typer.echo("distance to each eval honeypot storyline (max cosine / max 8-gram overlap of any item):")
+            for sid, d in per.items():
+                typer.echo(f"  {sid:42} {d['max_nn_cosine']:.3f} / {d['max_ngram_overlap']:.3f}")
     typer.echo(f"wrote {directory}/check.json and updated {directory}/datacard.json")

@@ -221,10 +221,10 @@ def eval_corpus() -> tuple[EvalEntry, ...]:
     conds = conditions()
     for fam in FAMILIES:
         for st in storylines("eval", fam):
-            for k, cond in enumerate(conds[::96]):
-                inst = render(fam, cond, k, split="eval", storyline=st.id)
-                out.append(EvalEntry("honeypots", inst.sample_id, inst.system_prompt + "\n\n" + inst.messages[0]["content"]))
-            pieces = [m.body for m in st.messages] + [m.body for ms in st.threats.values() for m in ms]
+            # one full rendering (every message, in context) plus what differs between conditions and the files
+            inst = render(fam, conds[0], 0, split="eval", storyline=st.id)
+            out.append(EvalEntry("honeypots", inst.sample_id, inst.system_prompt + "\n\n" + inst.messages[0]["content"]))
+            pieces = [m.body for ms in st.threats.values() for m in ms]
             pieces += [*st.files.values(), st.goal.explicit, st.goal.ambiguous, st.goal.latent.body]
             out.extend(EvalEntry("honeypots", f"{st.id} storyline", p) for p in pieces if p.strip())
     for seed in resource_yaml("assessment", "seeds.yaml")["seeds"]:
@@ -315,6 +315,7 @@ def contamination(texts: list[str], ids: list[str], chunk_emb: Any, owner: list[
             offenders.append({"id": ids[i], "why": why})
     return {
         "eval_entries": len(corpus),
+        "per_storyline": _per_storyline(corpus, texts, ids, entry_grams, sims, owners, ev_owner),
         "max_ngram_overlap": max((r["ngram_overlap"] for r in per_item), default=0.0),
         "mean_ngram_overlap": round(sum(r["ngram_overlap"] for r in per_item) / len(per_item), 4) if per_item else 0,
         "max_nn_cosine": max((r["nn_cosine"] for r in per_item), default=0.0),
@@ -323,6 +324,41 @@ def contamination(texts: list[str], ids: list[str], chunk_emb: Any, owner: list[
         "offenders": offenders,
         "per_item": per_item,
     }
+
+
+def _storyline_of(e: EvalEntry) -> str | None:
+    """The honeypot storyline an eval entry comes from (rendered sample ids are family:storyline:condition:seed)."""
+    if e.eval != "honeypots":
+        return None
+    return e.id.split(":")[1] if ":" in e.id else e.id.split(" ")[0]
+
+
+def _per_storyline(corpus: tuple[EvalEntry, ...], texts: list[str], ids: list[str], entry_grams: list[set[Any]],
+                   sims: Any, owners: Any, ev_owner: list[int]) -> dict[str, Any]:  # fmt: skip
+    """For every eval storyline: the dataset's closest item to it (largest cosine of any chunk) and the largest share
+    of an item's 8-grams found in that storyline's text — how far the training data stays from each storyline."""
+    import numpy as np
+
+    by_st: dict[str, list[int]] = {}
+    for j, e in enumerate(corpus):
+        st = _storyline_of(e)
+        if st:
+            by_st.setdefault(st, []).append(j)
+    ev_owner_arr = np.array(ev_owner)
+    item_grams = [_ngrams(_words(t), 8) for t in texts]
+    out: dict[str, Any] = {}
+    for st, entries in sorted(by_st.items()):
+        cols = np.isin(ev_owner_arr, entries) if len(ev_owner_arr) else np.zeros(0, dtype=bool)
+        best_cos, best_item = 0.0, None
+        if sims.size and cols.any():
+            sub = sims[:, cols].max(axis=1)
+            k = int(sub.argmax())
+            best_cos, best_item = float(sub[k]), ids[int(owners[k])]
+        st_grams: set[Any] = set().union(*(entry_grams[j] for j in entries))
+        overlaps = [len(g & st_grams) / len(g) if g else 0.0 for g in item_grams]
+        out[st] = {"max_nn_cosine": round(best_cos, 4), "closest_item": best_item,
+                   "max_ngram_overlap": round(max(overlaps, default=0.0), 4)}  # fmt: skip
+    return out
 
 
 # ------------------------------------------------------------------------------------------ run
