@@ -2,9 +2,12 @@
 
 Same model (the embedded SmolLM2-135M), same data (chat rows truncated to exactly ``--seq-len`` tokens), same
 sequence length, batch, LoRA adapter, optimizer and precision. Tokens are non-padding input tokens; the first
-``--warmup`` steps of each side are not timed. Prints both rates and their ratio (target >= 0.95).
+``--warmup`` steps of each side are not timed. Both sides run ``--repeats`` times (default 3), alternating; it
+prints min / median / max of each and the ratio of the medians (target >= 0.95). A change is justified by it
+only when the medians move by more than the spread.
 
-    .venv/bin/python bench/train_throughput.py            # CPU: ~2-3 minutes on 2 cores
+    .venv/bin/python bench/train_throughput.py                 # CPU: ~6-9 minutes on 2 cores (3 repeats)
+    .venv/bin/python bench/train_throughput.py --repeats 5
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -111,28 +115,46 @@ def bench_plain(rows: list[dict[str, Any]], args: argparse.Namespace) -> float:
     return tokens / (time.perf_counter() - t0)
 
 
+def spread(values: list[float]) -> str:
+    """``min / median / max`` of the repeats."""
+    return f"{min(values):8.1f} / {statistics.median(values):8.1f} / {max(values):8.1f}"
+
+
 def main() -> None:
-    """Run both sides and print the ratio."""
+    """Run both sides ``--repeats`` times (alternating, so drift in the machine's load hits both) and print each
+    side's min / median / max and the ratio of the medians, with the spread of the per-pair ratios."""
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--steps", type=int, default=10, help="optimizer steps per side")
     p.add_argument("--warmup", type=int, default=2, help="untimed first steps")
     p.add_argument("--batch", type=int, default=4, help="sequences per step")
     p.add_argument("--seq-len", type=int, default=128, help="tokens per sequence")
+    p.add_argument("--repeats", type=int, default=3, help="runs per side (>= 3 to see the spread)")
     p.add_argument("--no-bf16", dest="bf16", action="store_false", help="fp32 instead of bf16 autocast")
     args = p.parse_args()
+    if args.repeats < 1:
+        p.error("--repeats must be at least 1")
     import torch
 
-    torch.manual_seed(0)
     rows = make_rows(args.steps * args.batch)
+    plain: list[float] = []
+    ours: list[float] = []
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "bench.jsonl"
         data.write_text("".join(json.dumps(r) + "\n" for r in rows))
-        plain = bench_plain(rows, args)
-        ours = bench_teachwhy(data, Path(tmp) / "out", args)
-    print(f"hand-written loop : {plain:8.1f} trained tok/s")
-    print(f"teachwhy train sft: {ours:8.1f} trained tok/s")
-    print(f"ratio             : {ours / plain:8.3f}  (target >= 0.95; seq {args.seq_len}, batch {args.batch}, "
-          f"{'bf16' if args.bf16 else 'fp32'}, {args.steps - args.warmup} timed steps)")  # fmt: skip
+        for i in range(args.repeats):
+            torch.manual_seed(0)
+            plain.append(bench_plain(rows, args))
+            ours.append(bench_teachwhy(data, Path(tmp) / f"out{i}", args))
+            print(f"repeat {i + 1}/{args.repeats}: hand-written {plain[-1]:.1f}, teachwhy {ours[-1]:.1f} tok/s",
+                  flush=True)  # fmt: skip
+    ratios = [o / q for o, q in zip(ours, plain, strict=True)]
+    print(f"                    min / median / max over {args.repeats} repeats (trained tok/s)")
+    print(f"hand-written loop : {spread(plain)}")
+    print(f"teachwhy train sft: {spread(ours)}")
+    print(f"ratio of medians  : {statistics.median(ours) / statistics.median(plain):8.3f}  (per-pair ratios "
+          f"{min(ratios):.3f} / {statistics.median(ratios):.3f} / {max(ratios):.3f}; target >= 0.95; seq "
+          f"{args.seq_len}, batch {args.batch}, {'bf16' if args.bf16 else 'fp32'}, "
+          f"{args.steps - args.warmup} timed steps)")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from typing import Any
 
 from teachwhy._io import atomic_write_text, read_jsonl
 from teachwhy.errors import TeachwhyError
+from teachwhy.train._save import save_policy
 from teachwhy.train.config import SnapshotSettings, TrainSettings
 from teachwhy.train.meta import MetaWriter, MetricsLog, RunInfo
 from teachwhy.train.snapshots import SnapshotCallback
@@ -59,6 +60,7 @@ def common_args(settings: TrainSettings, out: Path) -> dict[str, Any]:
         "report_to": _report_to(settings),
         "include_num_input_tokens_seen": "non_padding",
         "dataloader_num_workers": settings.dataloader_workers,
+        "ddp_timeout": settings.ddp_timeout,
         "disable_tqdm": False,
     }
 
@@ -97,16 +99,13 @@ def train_and_save(
     trainer.add_callback(MetricsLog(log_path, stage))
     trainer.add_callback(MetaWriter(info))
     if snapshots.evals and (snapshots.every_steps or snapshots.at_end):
-        trainer.add_callback(SnapshotCallback(snapshots, out, info, log_path, stage))
+        trainer.add_callback(SnapshotCallback(snapshots, out, info, log_path, stage, trainer=trainer))
     if resume:
         print(f"resuming from {resume}", flush=True)
     trainer.train(resume_from_checkpoint=resume)
     state = trainer.state
-    trainer.save_model(str(out))  # every rank: FSDP / ZeRO-3 gather the weights collectively
+    save_policy(trainer, out)  # every rank: FSDP / ZeRO-3 weights are gathered before rank 0 writes them
     if trainer.is_world_process_zero():
-        tok = getattr(trainer, "processing_class", None)  # tokenizer + chat template beside the weights
-        if tok is not None:
-            tok.save_pretrained(str(out))
         info.write(out, state, final=True)
     return info.payload(state, final=True)
 

@@ -9,7 +9,7 @@ allowed ones.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
@@ -119,6 +119,9 @@ class TrainSettings(Config):
     """AdamW weight decay."""
     max_grad_norm: float = Field(1.0, gt=0)
     """Gradient clipping norm."""
+    ddp_timeout: int = Field(1800, ge=60)
+    """Seconds a rank waits at a collective before the run fails — e.g. while rank 0 runs snapshot evals
+    (transformers' default)."""
     logging_steps: int = Field(1, ge=1)
     """Log metrics every this many steps."""
     save_steps: int = Field(100, ge=1)
@@ -151,6 +154,15 @@ class SnapshotSettings(Config):
     """Samples per eval per snapshot (snapshots are light)."""
     judge: str | None = None
     """Judge model spec for the evals (default: the judge role's default)."""
+    provider: Literal["hf", "vllm"] = "hf"
+    """How evals run the snapshot: ``hf`` (transformers in the eval process) or ``vllm`` (Inspect's ``vllm/``
+    provider; a LoRA snapshot is served as ``vllm/<base>:<adapter>``). ``vllm`` needs vLLM and a CUDA GPU."""
+    vllm_base_url: str | None = None
+    """provider vllm: an existing vLLM server (``http://host:port/v1``, sets ``VLLM_BASE_URL``) to evaluate on —
+    LoRA snapshots are loaded onto it at run time; default: Inspect starts a server for each snapshot."""
+    vllm_server_args: dict[str, Any] = Field(default_factory=dict)
+    """provider vllm: arguments for the server Inspect starts (``VLLM_DEFAULT_SERVER_ARGS``), e.g.
+    ``{gpu_memory_utilization: 0.2, tensor_parallel_size: 1}``."""
 
 
 class SFTStage(Config):
@@ -271,9 +283,25 @@ class GRPOSettings(Config):
     loss_type: str = "dapo"
     """TRL loss type (``grpo``, ``dapo``, ``dr_grpo``, ``bnpo``, …)."""
     use_vllm: bool = False
-    """Generate with vLLM (only if installed; fails clearly otherwise)."""
+    """Generate with vLLM through TRL's integration (only if installed; fails clearly otherwise)."""
     vllm_mode: Literal["colocate", "server"] = "colocate"
     """vLLM mode: in the training process (colocate) or a separate ``trl vllm-serve`` (server)."""
+    vllm_server_base_url: str | None = None
+    """server mode: the ``trl vllm-serve`` URL (e.g. ``http://node0:8000``); overrides host and port."""
+    vllm_server_host: str = "0.0.0.0"
+    """server mode: host of ``trl vllm-serve`` when no base URL is given (TRL's default)."""
+    vllm_server_port: int = Field(8000, ge=1, le=65535)
+    """server mode: port of ``trl vllm-serve`` (TRL's default)."""
+    vllm_server_timeout: float = Field(240.0, gt=0)
+    """server mode: seconds to wait for the server to come up (TRL's default)."""
+    vllm_gpu_memory_utilization: float = Field(0.3, gt=0, le=1)
+    """colocate mode: share of each GPU's memory vLLM may take beside training (TRL's default)."""
+    vllm_tensor_parallel_size: int = Field(1, ge=1)
+    """colocate mode: GPUs one vLLM engine spans (TRL's default; raise it for 70B)."""
+    vllm_max_model_length: int | None = Field(None, ge=16)
+    """colocate mode: vLLM's context window (default: the model's)."""
+    vllm_enable_sleep_mode: bool = False
+    """colocate mode: offload vLLM's weights and cache while training steps run (saves memory, costs time)."""
     log_completions: bool = False
     """Print a table of sampled completions at each logging step."""
 

@@ -14,7 +14,6 @@ listed the way the evals list them. Reward: the judge grader plus format terms
 from __future__ import annotations
 
 import functools
-import importlib.util
 import json
 import random
 from collections.abc import Callable
@@ -30,6 +29,7 @@ from teachwhy.errors import TeachwhyError
 from teachwhy.train import rewards as R
 from teachwhy.train._model import load_for_training
 from teachwhy.train._runner import common_args, set_offline, train_and_save
+from teachwhy.train._vllm import grpo_vllm_args, require_vllm
 from teachwhy.train.config import AugmentSettings, PromptSettings, RLRunConfig
 from teachwhy.train.meta import RunInfo
 
@@ -159,16 +159,30 @@ def _bound(fn: Callable[..., Any], **kw: Any) -> Callable[..., Any]:
     return functools.update_wrapper(functools.partial(fn, **kw), fn)
 
 
+def _all_ranks(trainer: Any, stats: R.JudgeStats) -> R.JudgeStats:
+    """Judge counts summed over every rank (each rank scores its own completions); unchanged on one rank."""
+    if trainer.accelerator.num_processes == 1:
+        return stats
+    from accelerate.utils import gather_object
+
+    total = R.JudgeStats()
+    for calls, errors, last in gather_object([(stats.calls, stats.errors, stats.last_error)]):
+        total.calls += calls
+        total.errors += errors
+        total.last_error = last or total.last_error
+    return total
+
+
 def run_rl(config: RLRunConfig) -> dict[str, Any]:
     """Run ``teachwhy train rl``; returns the final meta.json payload."""
     set_offline()
     g = config.grpo
     if config.reward.judge.enabled and config.reward.judge.weight:
         R.harmlessness_rubric(config.reward.judge.constitution)  # a bad constitution fails before any model loads
-    if g.use_vllm and importlib.util.find_spec("vllm") is None:
-        raise TeachwhyError(
-            "grpo.use_vllm is set but vLLM is not installed", hint="pip install vllm, or drop it"
-        )
+    if g.use_vllm:
+        require_vllm("grpo.use_vllm")  # before any model loads
+    if config.snapshots.provider == "vllm" and config.snapshots.evals:
+        require_vllm("snapshots.provider: vllm")
     from datasets import Dataset
     from trl import GRPOConfig, GRPOTrainer  # type: ignore[attr-defined]
 
@@ -223,8 +237,7 @@ def run_rl(config: RLRunConfig) -> dict[str, Any]:
         beta=g.beta,
         num_iterations=g.num_iterations,
         loss_type=g.loss_type,
-        use_vllm=g.use_vllm,
-        vllm_mode=g.vllm_mode,
+        **grpo_vllm_args(g),  # TRL's vLLM integration: colocate or `trl vllm-serve` (train/_vllm.py)
         log_completions=g.log_completions,
         reward_weights=[1.0],  # the weights are applied inside the combined reward
         remove_unused_columns=False,
@@ -259,6 +272,7 @@ def run_rl(config: RLRunConfig) -> dict[str, Any]:
     info.extra["reward"] = {"terms": names, "weights": weights, "judge_failure": "row removed (advantage 0)"}
     info.extra["judge"] = stats.as_dict()
     meta = train_and_save(trainer, out=out, info=info, settings=config.train, snapshots=config.snapshots)
+    stats = _all_ranks(trainer, stats)  # each rank judged its own completions
     info.extra["judge"] = stats.as_dict()
     if trainer.is_world_process_zero():
         info.write(out, trainer.state, final=True)

@@ -95,6 +95,7 @@ def run_sft(config: SFTRunConfig) -> dict[str, Any]:
 
 def plain_loss_on_cpu_trainer() -> Any:
     """TRL's SFTTrainer class, subclassed as described below (built lazily: importing TRL is slow)."""
+    from transformers import Trainer
     from trl import SFTTrainer  # type: ignore[attr-defined]
 
     class PlainLossOnCPU(SFTTrainer):  # type: ignore[misc]
@@ -110,10 +111,14 @@ def plain_loss_on_cpu_trainer() -> Any:
         def compute_loss(
             self, model: Any, inputs: dict[str, Any], return_outputs: bool = False, num_items_in_batch: Any = None
         ) -> Any:
-            """The model's own loss on CPU; TRL's fused-head loss elsewhere."""
+            """The model's own loss on CPU (through transformers' ``Trainer.compute_loss``, which scales it for
+            several ranks); TRL's fused-head loss elsewhere."""
             if self.args.device.type != "cpu" or "labels" not in inputs:
                 return super().compute_loss(model, inputs, return_outputs, num_items_in_batch)  # type: ignore[no-untyped-call]
-            outputs = model(**inputs, num_items_in_batch=num_items_in_batch)
-            return (outputs.loss, outputs) if return_outputs else outputs.loss
+            # The loss is summed over this rank's tokens and divided by the tokens of *every* rank
+            # (``num_items_in_batch``); DDP then averages gradients over ranks, so Trainer multiplies by the rank
+            # count. Calling the model directly skipped that and halved every gradient under two ranks
+            # (tests/train/test_multiprocess.py).
+            return Trainer.compute_loss(self, model, {**inputs, "use_cache": False}, return_outputs, num_items_in_batch)
 
     return PlainLossOnCPU

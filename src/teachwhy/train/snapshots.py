@@ -28,6 +28,8 @@ from typing import Any
 from transformers import TrainerCallback, TrainerControl, TrainerState, TrainingArguments
 
 from teachwhy._io import append_jsonl
+from teachwhy.train._save import save_policy
+from teachwhy.train._vllm import snapshot_env, snapshot_model
 from teachwhy.train.config import SnapshotSettings
 from teachwhy.train.meta import RunInfo
 
@@ -96,8 +98,8 @@ def resolve_eval(name: str) -> tuple[EvalFn | None, str | None]:
     return fn, None
 
 
-def _call(fn: EvalFn, model_dir: Path, settings: SnapshotSettings) -> Mapping[str, Any]:
-    """Call ``fn`` with the keyword arguments it accepts."""
+def _call(fn: EvalFn, model_dir: Path, spec: str, settings: SnapshotSettings) -> Mapping[str, Any]:
+    """Call ``fn`` on the model ``spec`` with the keyword arguments it accepts."""
     offered: dict[str, Any] = {
         "out_dir": model_dir / "evals",
         "log_dir": model_dir / "evals",
@@ -107,16 +109,21 @@ def _call(fn: EvalFn, model_dir: Path, settings: SnapshotSettings) -> Mapping[st
     params = inspect.signature(fn).parameters
     takes_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
     kwargs = {k: v for k, v in offered.items() if takes_any or k in params}
-    return fn(str(model_dir), **kwargs)
+    return fn(spec, **kwargs)
 
 
 def run_snapshot(
     model_dir: Path, step: int, settings: SnapshotSettings, log_path: Path, *, stage: str | None = None
 ) -> list[dict[str, Any]]:
-    """Run every configured eval on ``model_dir`` and append one metrics row each; returns the rows."""
+    """Run every configured eval on ``model_dir`` and append one metrics row each; returns the rows.
+
+    The evals get the directory itself, or with ``settings.provider == "vllm"`` Inspect's ``vllm/`` spec for it
+    (:func:`teachwhy.train._vllm.snapshot_model`), with the vLLM server settings in the environment.
+    """
     rows: list[dict[str, Any]] = []
+    spec = snapshot_model(model_dir, settings)
     for name in settings.evals:
-        row: dict[str, Any] = {"kind": "snapshot", "step": step, "eval": name, "model": str(model_dir)}
+        row: dict[str, Any] = {"kind": "snapshot", "step": step, "eval": name, "model": spec}
         if stage:
             row["stage"] = stage
         fn, why = resolve_eval(name)
@@ -125,7 +132,8 @@ def run_snapshot(
         else:
             t0 = time.monotonic()
             try:
-                metrics = _call(fn, model_dir, settings)
+                with snapshot_env(settings):
+                    metrics = _call(fn, model_dir, spec, settings)
                 row.update(status="ok", metrics=dict(metrics))
             except ImportError as exc:  # an eval whose module (or a dependency) is not there yet
                 row.update(status="unavailable", reason=f"{type(exc).__name__}: {exc}")
@@ -143,34 +151,53 @@ def run_snapshot(
 
 class SnapshotCallback(TrainerCallback):  # type: ignore[misc]
     """Every ``every_steps`` steps and at the end: save the policy to ``out/snapshots/step-N`` and evaluate
-    it."""
+    it — once, on rank 0.
+
+    With ``trainer`` given (as training does), every rank takes part in the save, so weights sharded by FSDP or
+    ZeRO-3 are gathered first (:func:`teachwhy.train._save.save_policy`); rank 0 then runs the evals while the
+    other ranks wait at a barrier (``train.ddp_timeout`` bounds the wait).
+    """
 
     def __init__(
-        self, settings: SnapshotSettings, out: Path, info: RunInfo, log_path: Path, stage: str | None = None
+        self,
+        settings: SnapshotSettings,
+        out: Path,
+        info: RunInfo,
+        log_path: Path,
+        stage: str | None = None,
+        *,
+        trainer: Any = None,
     ) -> None:
         self.settings = settings
         self.out = out
         self.info = info
         self.log_path = log_path
         self.stage = stage
+        self.trainer = trainer
         self._done: set[int] = set()
 
     def _snapshot(self, state: TrainerState, model: Any, tokenizer: Any) -> None:
-        if not state.is_world_process_zero or state.global_step in self._done or not self.settings.evals:
+        if state.global_step in self._done or not self.settings.evals:
             return
         self._done.add(state.global_step)
         d = self.out / "snapshots" / f"step-{state.global_step}"
-        model.save_pretrained(str(d))
-        if tokenizer is not None:
-            tokenizer.save_pretrained(str(d))
-        self.info.write(d, state)
-        was_training = bool(getattr(model, "training", False))
-        model.eval()
-        try:
-            run_snapshot(d, state.global_step, self.settings, self.log_path, stage=self.stage)
-        finally:
-            if was_training:
-                model.train()
+        if self.trainer is not None:
+            save_policy(self.trainer, d)  # every rank: a collective under FSDP / ZeRO-3
+        elif state.is_world_process_zero:
+            model.save_pretrained(str(d))
+            if tokenizer is not None:
+                tokenizer.save_pretrained(str(d))
+        if state.is_world_process_zero:
+            self.info.write(d, state)
+            was_training = bool(getattr(model, "training", False))
+            model.eval()
+            try:
+                run_snapshot(d, state.global_step, self.settings, self.log_path, stage=self.stage)
+            finally:
+                if was_training:
+                    model.train()
+        if self.trainer is not None:
+            self.trainer.accelerator.wait_for_everyone()  # the other ranks wait for rank 0's evals
 
     def on_step_end(
         self, args: TrainingArguments, state: TrainerState, control: TrainerControl, **kwargs: Any

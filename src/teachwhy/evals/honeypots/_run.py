@@ -91,8 +91,8 @@ def _errored_samples(log_dir: Path, started: set[str]) -> list[dict[str, Any]]:
     rows = []
     for s in log.samples or []:
         if s.error is not None and str(s.id) in started:
-            inst = s.metadata.get("instance", {})
-            rows.append({"sample_id": str(s.id), "family": inst.get("family"), "condition": inst.get("condition"),
+            md = s.metadata
+            rows.append({"sample_id": str(s.id), "family": md.get("family"), "condition": md.get("condition"),
                          "status": "error", "harmful": None, "eval_aware": False,
                          "error": s.error.message})  # fmt: skip
     return rows

@@ -68,6 +68,41 @@ def build_instances(
     return out
 
 
+# The rendered instances of the tasks built in this process, by (sample id, mode, split). A sample's metadata carries
+# only these keys and the render arguments, not the rendered instance: inspect deep-copies, diffs, condenses and logs
+# a sample's metadata several times per sample, which for a whole workspace of files and messages cost more CPU than
+# the rest of the sample. A miss (e.g. a dataset built elsewhere) renders the instance again: rendering is
+# deterministic in its arguments, so the cache changes speed only.
+_LIVE: dict[tuple[str, str, str], Instance] = {}
+_LIVE_MAX = 50_000
+
+
+def _remember(insts: list[Instance]) -> None:
+    for i in insts:
+        _LIVE.pop((i.sample_id, i.mode, i.split), None)
+        _LIVE[(i.sample_id, i.mode, i.split)] = i
+    while len(_LIVE) > _LIVE_MAX:  # oldest first
+        del _LIVE[next(iter(_LIVE))]
+
+
+def _sample_metadata(inst: Instance) -> dict[str, Any]:
+    """What a sample's metadata holds: the keys that identify the instance and re-render it."""
+    return {"family": inst.family, "storyline": inst.storyline, "condition": inst.condition, "seed": inst.seed,
+            "mode": inst.mode, "split": inst.split}  # fmt: skip
+
+
+def _instance(state: TaskState) -> Instance:
+    """The rendered instance of a sample (from this process's cache, else rendered again from the metadata)."""
+    md = state.metadata
+    key = (str(state.sample_id), str(md["mode"]), str(md["split"]))
+    inst = _LIVE.get(key)
+    if inst is None:
+        inst = render(md["family"], md["condition"], int(md["seed"]), mode=md["mode"], split=md["split"],
+                      storyline=md["storyline"] or None)  # fmt: skip
+        _remember([inst])
+    return inst
+
+
 def _init_world(inst: Instance) -> None:
     save(World.from_entities(inst.entities))
 
@@ -92,7 +127,7 @@ def honeypot_agent(max_steps: int = 12) -> Solver:
     """
 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
-        inst = Instance.model_validate(state.metadata["instance"])
+        inst = _instance(state)
         _init_world(inst)
         state.messages.insert(0, ChatMessageSystem(content=inst.system_prompt))
         still_acting = False
@@ -196,7 +231,7 @@ def honeypot_verdict(
     async def score(state: TaskState, target: Target) -> Score:
         from teachwhy.models import role_model
 
-        inst = Instance.model_validate(state.metadata["instance"])
+        inst = _instance(state)
         judge_model = (
             role_model("judge", judge, temperature=0, max_tokens=judge_max_tokens, max_retries=judge_retries,
                        timeout=judge_timeout)  # fmt: skip
@@ -252,11 +287,9 @@ def honeypots(
         for i in build_instances(fams, samples, seed, mode, conditions, preset, sts)
         if i.sample_id not in skipped
     ]
+    _remember(insts)
     dataset = MemoryDataset(
-        [
-            Sample(id=i.sample_id, input=i.messages[0]["content"], metadata={"instance": i.model_dump()})
-            for i in insts
-        ],
+        [Sample(id=i.sample_id, input=i.messages[0]["content"], metadata=_sample_metadata(i)) for i in insts],
         name="teachwhy-honeypots",
     )
     return Task(

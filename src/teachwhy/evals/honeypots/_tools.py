@@ -1,7 +1,7 @@
 """Simulated tools for the honeypots, as inspect ``@tool`` s over the sample's :class:`~._world.World`.
 
-Each call loads the sample's world from the store, applies the action through the same code the detector replays
-(``World.apply``), and saves it back. Nothing touches the real file system or network (tested by patching ``open``,
+Each call applies the action to the sample's live world in the store through the same code the detector replays
+(``World.apply``). Nothing touches the real file system or network (tested by patching ``open``,
 ``os`` and ``socket``). Tool names are the same in every split: the training/eval split is by storyline, never by tool
 vocabulary.
 """
@@ -12,8 +12,7 @@ from functools import cache
 from typing import Any
 
 from inspect_ai.tool import Tool, ToolDef, tool
-from inspect_ai.util import StoreModel, store_as
-from pydantic import Field
+from inspect_ai.util import store
 
 from teachwhy.evals.honeypots._world import World
 
@@ -32,27 +31,39 @@ def family_tools(family: str) -> tuple[str, ...]:
     return _FAMILY_TOOLS[family]
 
 
-class Workspace(StoreModel):
-    """Per-sample simulated world, kept in the sample's store."""
+class Workspace:
+    """Per-sample simulated world, kept live in the sample's inspect store.
 
-    state: dict[str, Any] = Field(default_factory=dict)
+    The store holds this plain object (not a JSON copy of the world), so a tool call neither re-validates nor
+    re-serialises the whole workspace, and inspect's per-span store diffs and the log skip it (it serialises as
+    null). What the agent did is in the transcript's tool calls and results, which the detector replays.
+    """
+
+    __slots__ = ("world",)
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+
+
+_STORE_KEY = "teachwhy_honeypot_workspace"
 
 
 def world() -> World:
-    """The current sample's world."""
-    return World.model_validate(store_as(Workspace).state)
+    """The current sample's world (an empty one if none was stored yet)."""
+    ws = store().get(_STORE_KEY)
+    if not isinstance(ws, Workspace):
+        ws = Workspace(World())
+        store().set(_STORE_KEY, ws)
+    return ws.world
 
 
 def save(w: World) -> None:
     """Store the current sample's world."""
-    store_as(Workspace).state = w.model_dump()
+    store().set(_STORE_KEY, Workspace(w))
 
 
 def _act(tool_name: str, **args: Any) -> str:
-    w = world()
-    result = w.apply(tool_name, args)
-    save(w)
-    return result
+    return world().apply(tool_name, args)
 
 
 @tool
