@@ -90,9 +90,7 @@ def bench_plain(rows: list[dict[str, Any]], args: argparse.Namespace) -> float:
     opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=2e-4, weight_decay=0.0)
     examples = []
     for r in rows:
-        enc = tok.apply_chat_template(
-            r["messages"], tokenize=True, return_dict=True, return_assistant_tokens_mask=True
-        )
+        enc = tok.apply_chat_template(r["messages"], tokenize=True, return_dict=True, return_assistant_tokens_mask=True)
         ids = enc["input_ids"][: args.seq_len]
         mask = enc["assistant_masks"][: args.seq_len]
         examples.append((ids, [t if m else -100 for t, m in zip(ids, mask, strict=True)]))

@@ -93,6 +93,7 @@ def run_sft(config: SFTRunConfig) -> dict[str, Any]:
         assistant_only_loss=config.assistant_only_loss,
     )
 
+
 def plain_loss_on_cpu_trainer() -> Any:
     """TRL's SFTTrainer class, subclassed as described below (built lazily: importing TRL is slow)."""
     from transformers import Trainer

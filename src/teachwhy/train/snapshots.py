@@ -199,9 +199,7 @@ class SnapshotCallback(TrainerCallback):  # type: ignore[misc]
         if self.trainer is not None:
             self.trainer.accelerator.wait_for_everyone()  # the other ranks wait for rank 0's evals
 
-    def on_step_end(
-        self, args: TrainingArguments, state: TrainerState, control: TrainerControl, **kwargs: Any
-    ) -> None:
+    def on_step_end(self, args: TrainingArguments, state: TrainerState, control: TrainerControl, **kwargs: Any) -> None:
         """Snapshot every ``every_steps`` steps."""
         k = self.settings.every_steps
         if k and state.global_step % k == 0:
