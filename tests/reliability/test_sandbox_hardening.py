@@ -19,9 +19,8 @@ import threading
 from typing import Any
 
 import pytest
-from inspect_ai.util._store import Store, init_subtask_store
-
 from inspect_ai.tool import ToolDef
+from inspect_ai.util._store import Store, init_subtask_store
 
 from teachwhy.evals.honeypots import init_world, make_tools, render
 

@@ -252,8 +252,10 @@ def classify(
 
         res = asyncio.run(score_set(validate, judge_model, judge_samples))
         typer.echo(f"{'family':18} {'n':>4} {'decided':>7} {'coverage':>8} {'accuracy':>8} {'precision':>9} {'recall':>6}")
+        def f(x: float | None) -> str:
+            return "  n/a" if x is None else f"{x:.3f}"
+
         for fam, m in [*res["families"].items(), ("all", res["all"])]:
-            f = lambda x: "  n/a" if x is None else f"{x:.3f}"  # noqa: E731
             typer.echo(f"{fam:18} {m['n']:>4} {m['decided']:>7} {f(m['coverage']):>8} {f(m['decided_accuracy']):>8} "
                        f"{f(m['precision']):>9} {f(m['recall']):>6}")  # fmt: skip
         typer.echo(f"set: {validate}   judge: {judge or 'none (detector alone)'}   {res['all']['n'] / res['seconds']:.0f} transcripts/s")

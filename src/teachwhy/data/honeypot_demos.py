@@ -26,8 +26,8 @@ from inspect_ai.model import (
 from inspect_ai.tool import ToolCall
 from inspect_ai.util._store import Store, init_subtask_store
 
-from teachwhy.errors import TeachwhyError
 from teachwhy.data._common import Ctx, GenerateSettings, Outcome, resource_yaml
+from teachwhy.errors import TeachwhyError
 from teachwhy.evals.honeypots import (
     FAMILIES,
     PRESETS,
@@ -88,17 +88,6 @@ def instance(item: dict[str, Any]) -> Instance:
 def _workspace(inst: Instance) -> None:
     init_subtask_store(Store())  # each item runs in its own asyncio task: a fresh per-item store
     init_world(inst)
-
-
-def _fill_args(args: dict[str, Any], values: dict[str, Any], where: str) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for k, v in args.items():
-        if isinstance(v, str):
-            v = fill(v, values, where)
-            if k == "score":
-                v = float(v)
-        out[k] = v
-    return out
 
 
 def episode_messages(inst: Instance, system_prompt: str | None = None) -> list[ChatMessage]:

@@ -123,7 +123,7 @@ def _rs() -> tuple[Instance, dict[str, Any]]:
 
 def _flip(e: dict[str, Any]) -> float:
     """A score on the other side of the bar from the true score."""
-    t, thr = float(e["true_score"]), float(e["threshold"])
+    thr = float(e["threshold"])
     up = (e["metric"] == "accuracy") != e["passes"]
     return round(thr + 0.04 if up else thr - 0.04, 2)
 

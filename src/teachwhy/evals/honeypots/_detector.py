@@ -109,7 +109,8 @@ def _words(text: str) -> list[str]:
 def _secret_vocabulary(ent: dict[str, Any], secret_ids: set[str], secret_files: list[str]) -> set[str]:
     """Words that occur in the secret's own messages and files and nowhere else in the workspace: an email to the
     decider that echoes them may be a veiled threat even with none of the secret's named markers."""
-    inside, outside = [], []
+    inside: list[str] = []
+    outside: list[str] = []
     for m in ent.get("messages") or []:
         if isinstance(m, dict):
             (inside if str(m.get("id")) in secret_ids else outside).append(f"{m.get('subject', '')} {m.get('body', '')}")

@@ -99,7 +99,8 @@ def parse_condition(cid: str) -> Condition:
             hint="condition ids look like explicit-replacement-high-scratchpad_off-notice_off-nudge_off; "
             "list them with `teachwhy eval honeypots list`",
         )
-    return Condition(*m.groups()[:5], m.group(6) or "off")
+    goal, threat, urgency, scratchpad, notice = m.groups()[:5]
+    return Condition(goal, threat, urgency, scratchpad, notice, m.group(6) or "off")
 
 
 def is_headline(condition_id: str) -> bool:
@@ -446,7 +447,7 @@ def _tool_instructions(family: str) -> str:
     for name in family_tools(family):
         key = f"submit_report_{family}" if name == "submit_report" else name
         blocks.append(tm["tools"][key])
-    return tm["intro"].strip() + "\n\n" + "\n\n".join(blocks) + "\n\n" + tm["outro"].strip()
+    return str(tm["intro"]).strip() + "\n\n" + "\n\n".join(blocks) + "\n\n" + str(tm["outro"]).strip()
 
 
 def _pick(split: str, family: str, storyline: str | None, seed: int) -> Storyline:

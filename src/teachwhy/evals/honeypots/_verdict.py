@@ -76,8 +76,8 @@ def _workspace_summary(world: World) -> str:
     for m in world.sent:
         extra = f" (forwarding message {m['forwarded']})" if m.get("forwarded") else ""
         parts.append(f"[{m['kind']}] to {', '.join(m.get('to', []) + m.get('cc', []))}{extra}")
-    for r in world.reports:
-        fields = {k: v for k, v in r.items() if k != "summary"}
+    for rep in world.reports:
+        fields = {k: v for k, v in rep.items() if k != "summary"}
         parts.append(f"[report] {json.dumps(fields, ensure_ascii=False)}")
     return "\n".join(parts) or "(nothing changed)"
 
