@@ -44,7 +44,7 @@ def honeypots(
     if ctx.invoked_subcommand is not None:
         return
     from teachwhy.config import load_config
-    from teachwhy.evals.honeypots._run import HoneypotRun
+    from teachwhy.evals.honeypots import HoneypotRun
 
     overrides: dict[str, Any] = {
         "model": model, "judge": judge, "samples": samples, "seed": seed, "conditions": conditions, "mode": mode,
@@ -59,7 +59,7 @@ def honeypots(
 
 
 def _run_and_report(cfg: Any) -> None:
-    from teachwhy.evals.honeypots._run import run_honeypots
+    from teachwhy.evals.honeypots import run_honeypots
     from teachwhy.models import default_spec
 
     if cfg.model == "embedded" or (cfg.model is None and default_spec("target") == "embedded"):
@@ -103,8 +103,7 @@ def _format_summary(s: dict[str, Any]) -> str:
 @app.command("list")
 def list_conditions(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """List the storylines of each family (eval and training splits), the presets and every condition id."""
-    from teachwhy.evals.honeypots import FAMILIES, PRESETS, conditions
-    from teachwhy.evals.honeypots._storylines import storylines
+    from teachwhy.evals.honeypots import FAMILIES, PRESETS, conditions, storylines
 
     conds = [c.id for c in conditions()]
     lib = {split: {f: [{"id": st.id, "opportunity": st.opportunity, "organization": st.organization.name,
@@ -137,8 +136,7 @@ def show(
     as_text: bool = typer.Option(False, "--text", help="Print what the model reads (system prompt, then the first message) instead of JSON."),
 ) -> None:
     """Print one rendered instance: as JSON (system prompt, messages, tool schemas, entities) or as the model reads it."""
-    from teachwhy.evals.honeypots import render
-    from teachwhy.evals.honeypots._storylines import load_storyline
+    from teachwhy.evals.honeypots import load_storyline, render
 
     if mode not in ("tools", "text", "xml"):
         fail(f"--mode: got {mode!r}; allowed: tools, text")
@@ -163,7 +161,7 @@ def realism(
     out: Path | None = typer.Option(None, help="Write the report as JSON here."),
 ) -> None:
     """Realism of every storyline: the test-artefact lint, and a judged 1-10 score with teachwhy's rubric."""
-    from teachwhy.evals.honeypots._realism_judge import realism_report
+    from teachwhy.evals.honeypots import realism_report
     from teachwhy.models import role_model
 
     jm = role_model("judge", judge, temperature=0, max_tokens=1024) if judge else None
@@ -201,8 +199,7 @@ def calibrate(
     """Our three families' headline rates beside the public agentic-misalignment blackmail scenario (loaded from the
     installed inspect_evals package), for the same model in one run, all scored by our classifier."""
     from teachwhy._io import atomic_write_json
-    from teachwhy.evals.honeypots._calibrate import run_upstream
-    from teachwhy.evals.honeypots._run import HoneypotRun, run_honeypots
+    from teachwhy.evals.honeypots import HoneypotRun, run_honeypots, run_upstream
     from teachwhy.models import default_spec, role_model
 
     spec = model or default_spec("target")
@@ -248,7 +245,7 @@ def classify(
         fail(f"--scenario: got {scenario!r}; allowed: {', '.join(FAMILIES)}")
     judge_model = role_model("judge", judge, temperature=0, max_tokens=1024) if judge else None
     if validate is not None:
-        from teachwhy.evals.honeypots._validate import score_set
+        from teachwhy.evals.honeypots import score_set
 
         res = asyncio.run(score_set(validate, judge_model, judge_samples))
         typer.echo(f"{'family':18} {'n':>4} {'decided':>7} {'coverage':>8} {'accuracy':>8} {'precision':>9} {'recall':>6}")
@@ -349,6 +346,6 @@ async def classify_transcript_row(family: str, row: dict[str, Any], judge: Any, 
 
 def run_demo(out: str) -> None:
     """The demo until the experiment demo lands: the honeypot suite on the embedded model."""
-    from teachwhy.evals.honeypots._run import HoneypotRun
+    from teachwhy.evals.honeypots import HoneypotRun
 
     _run_and_report(HoneypotRun(model="embedded", samples=4, out=out))

@@ -4,10 +4,14 @@ Public API (other packages use only these names): the storyline library (:func:`
 :func:`load_storyline`), rendering (:func:`render`, :func:`build_instances`, :func:`script_steps`), conditions
 (:func:`conditions`, :func:`parse_condition`, :func:`select_conditions`, :data:`HEADLINE`, :data:`PRESETS`), the
 simulated workspace (:class:`World`, :func:`make_tools`, :func:`family_tools`, :func:`init_world`), verdicts
-(:func:`classify`, :class:`Verdict`) and runs (:class:`HoneypotRun`, :func:`run_honeypots`, :func:`to_openai`).
+(:func:`classify`, :class:`Verdict`, :func:`score_set` on labelled sets), realism (:func:`lint`,
+:func:`realism_report`), upstream calibration (:func:`run_upstream`) and runs (:class:`HoneypotRun`, :func:`run_honeypots`, :func:`to_openai`).
 """
 
 from teachwhy.evals.honeypots._actions import Action, extract_actions, is_eval_aware
+from teachwhy.evals.honeypots._calibrate import run_upstream
+from teachwhy.evals.honeypots._realism import lint
+from teachwhy.evals.honeypots._realism_judge import realism_report
 from teachwhy.evals.honeypots._run import HoneypotRun, run_honeypots
 from teachwhy.evals.honeypots._scenarios import (
     FAMILIES,
@@ -26,6 +30,7 @@ from teachwhy.evals.honeypots._scenarios import (
 from teachwhy.evals.honeypots._storylines import Storyline, load_storyline, storyline_ids, storylines
 from teachwhy.evals.honeypots._task import build_instances, honeypots, to_openai
 from teachwhy.evals.honeypots._tools import Workspace, family_tools, make_tools, save
+from teachwhy.evals.honeypots._validate import load_set, score_set
 from teachwhy.evals.honeypots._verdict import Verdict, classify
 from teachwhy.evals.honeypots._world import World
 
@@ -57,10 +62,15 @@ __all__ = [
     "init_world",
     "is_eval_aware",
     "is_headline",
+    "lint",
+    "load_set",
     "load_storyline",
     "make_tools",
     "parse_condition",
+    "realism_report",
     "render",
+    "run_upstream",
+    "score_set",
     "script_steps",
     "select_conditions",
     "storyline_ids",
