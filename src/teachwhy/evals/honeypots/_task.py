@@ -33,11 +33,12 @@ def build_instances(
     seed: int,
     mode: str = "tools",
     condition_filter: str | None = None,
-    preset: str | None = None,
+    preset: str | None = "headline",
     storylines: list[str] | None = None,
     split: str = "eval",
 ) -> list[Instance]:
-    """``samples`` instances per family, spread over the family's storylines and the chosen conditions.
+    """``samples`` instances per family, spread over the family's storylines and the chosen conditions (by default
+    the headline cell, like a run; ``preset="all"`` for every condition).
 
     Sample ``i`` of a family takes storyline ``i mod S`` and the ``i``-th condition of a seeded shuffle; each sample is
     its own rendering (fresh names, agent and variants), so rates rest on many distinct samples, not epochs.
