@@ -8,7 +8,10 @@ achieved samples/s (first request to last reply, as the server saw them) divided
 
 The ratio is a CPU measurement (the eval's per-sample work must fit in latency / C seconds of one core), so it
 drops when other processes load the machine: the load average is printed beside every run, and a run that started
-with a load above the core count is marked BUSY. Use --repeat to see the spread.
+with a load above the core count is marked BUSY. Use --repeat to see the spread. CPU/sample is the eval process's CPU
+time (all threads) between the first request and the last reply, divided by the samples: it varies less with the
+load than the ratio does, and the ratio can reach 0.9 only while it stays under latency / (0.9 x C) seconds
+(17 ms at C = 32, latency 0.5 s: the eval's Python threads share one interpreter lock, so about one core).
 
     python bench/eval_throughput.py [--concurrency 8,32] [--rounds 15] [--latency 0.5] [--repeat 1]
 """
@@ -23,6 +26,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -35,6 +39,39 @@ FAMILIES = 3  # the suite's scenario families; samples are given per family
 def _children_cpu() -> float:
     r = resource.getrusage(resource.RUSAGE_CHILDREN)
     return r.ru_utime + r.ru_stime
+
+
+class CpuTrace:
+    """Polls a process's CPU seconds (user + system, all threads) from /proc every 20 ms, so the CPU the eval spent
+    between the first request and the last reply can be read afterwards (Linux; empty elsewhere)."""
+
+    def __init__(self, pid: int) -> None:
+        self.points: list[tuple[float, float]] = []
+        self._path = Path(f"/proc/{pid}/stat")
+        self._tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._poll, daemon=True)
+        self._thread.start()
+
+    def _poll(self) -> None:
+        while not self._stop.is_set():
+            try:
+                fields = self._path.read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                return
+            self.points.append((time.perf_counter(), (int(fields[11]) + int(fields[12])) / self._tick))
+            self._stop.wait(0.02)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(1)
+
+    def between(self, t0: float, t1: float) -> float | None:
+        """CPU seconds used between ``t0`` and ``t1`` (nearest polls), or None without a trace."""
+        if not self.points:
+            return None
+        at = lambda t: min(self.points, key=lambda p: abs(p[0] - t))[1]  # noqa: E731
+        return at(t1) - at(t0)
 
 
 def run_once(concurrency: int, rounds: int, latency: float) -> dict[str, float]:
@@ -50,23 +87,29 @@ def run_once(concurrency: int, rounds: int, latency: float) -> dict[str, float]:
     load = os.getloadavg()[0]
     cpu0, t0 = _children_cpu(), time.perf_counter()
     try:
-        proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        trace = CpuTrace(proc.pid)
+        stdout, stderr = proc.communicate()
+        trace.stop()
     finally:
         server.stop()
     wall, cpu = time.perf_counter() - t0, _children_cpu() - cpu0
     shutil.rmtree(out, ignore_errors=True)
     if proc.returncode != 0:
-        print(proc.stdout[-2000:], proc.stderr[-4000:])
+        print(stdout[-2000:], stderr[-4000:])
         raise SystemExit(f"eval failed with exit code {proc.returncode}")
     n = len(server.stamps)
     if n != FAMILIES * per_family:
         raise SystemExit(f"the server saw {n} requests, expected {FAMILIES * per_family} (one per sample)")
-    span = max(r for _, r in server.stamps) - min(a for a, _ in server.stamps)
+    first, last = min(a for a, _ in server.stamps), max(r for _, r in server.stamps)
+    span = last - first
     achieved = n / span
     bound = concurrency / latency
+    span_cpu = trace.between(first, last)
     return {"concurrency": concurrency, "samples": n, "latency": latency, "span": span, "achieved": achieved,
             "bound": bound, "ratio": achieved / bound, "in_flight": sum(r - a for a, r in server.stamps) / span,
-            "wall": wall, "cpu": cpu, "load": load}  # fmt: skip
+            "wall": wall, "cpu": cpu, "load": load,
+            "cpu_per_sample_ms": float("nan") if span_cpu is None else 1000 * span_cpu / n}  # fmt: skip
 
 
 def main() -> None:
@@ -86,8 +129,8 @@ def main() -> None:
             busy = "  BUSY (load above the core count)" if m["load"] > cores else ""
             print(f"[run {rep + 1}] C={c:<3d} samples={m['samples']:<4.0f} latency={m['latency']}s "
                   f"achieved={m['achieved']:.2f}/s bound={m['bound']:.2f}/s in-flight={m['in_flight']:.2f} "
-                  f"ratio={m['ratio']:.3f}  (CLI wall {m['wall']:.1f}s, CPU {m['cpu']:.1f}s incl. start-up; "
-                  f"load {m['load']:.2f} on {cores} cores){busy}", flush=True)  # fmt: skip
+                  f"ratio={m['ratio']:.3f}  CPU/sample={m['cpu_per_sample_ms']:.1f}ms (CLI wall {m['wall']:.1f}s, "
+                  f"CPU {m['cpu']:.1f}s incl. start-up; load {m['load']:.2f} on {cores} cores){busy}", flush=True)  # fmt: skip
     print("summary (target >= 0.9):")
     for c in levels:
         r = ratios[c]
