@@ -21,7 +21,10 @@ def test_demo_runs_the_demo_config_and_prints_the_report(monkeypatch: pytest.Mon
     res = CliRunner().invoke(app, ["demo", "--out", str(out)])
     assert res.exit_code == 0, res.output
     assert f"report:  {out / 'report' / 'report.html'}" in res.output
-    assert "data/organism-harmful" in fake.calls and "eval/assessment/difficult-advice/s0/r0" in fake.calls
+    assert "data/organism-harmful" in fake.calls and "eval/honeypots/difficult-advice/s0/r0" in fake.calls
+    assert "eval/propensity/base/s0/r0" in fake.calls and "eval/propensity/difficult-advice/s0/r0" in fake.calls
+    assert not any(c.startswith("eval/assessment") for c in fake.calls)  # the embedded model cannot audit
+    assert "result: honeypot taken in distribution (held-out storylines, headline cell): organism " in res.output
     assert (out / "results.parquet").exists() and (out / "ledger.json").exists()
 
     again = FakeRunner()

@@ -16,8 +16,8 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def test_train_and_eval_stages_of_the_demo_build_valid_configs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    import teachwhy.evals.assessment as assessment
     import teachwhy.evals.honeypots as hp_run
+    import teachwhy.evals.propensity as propensity
     import teachwhy.train as train
 
     seen: dict[str, Any] = {}
@@ -30,13 +30,13 @@ def test_train_and_eval_stages_of_the_demo_build_valid_configs(monkeypatch: pyte
         seen["hp"] = cfg
         return {}
 
-    def fake_as(cfg: Any, out: Path, display: str = "none") -> dict[str, Any]:
-        seen["as"] = cfg
+    def fake_prop(cfg: Any, progress: Any = None) -> dict[str, Any]:
+        seen["prop"] = cfg
         return {}
 
     monkeypatch.setattr(train, "run_sft", fake_sft)
     monkeypatch.setattr(hp_run, "run_honeypots", fake_hp)
-    monkeypatch.setattr(assessment, "run_assessment", fake_as)
+    monkeypatch.setattr(propensity, "run_propensity", fake_prop)
     cfg = load_experiment(REPO / "experiments" / "demo.yaml", {"out": str(tmp_path)})
     stages = {s.id: s for s in expand(cfg)}
     data = {"path": str(tmp_path / "d.jsonl"), "tokens": 10}
@@ -55,8 +55,9 @@ def test_train_and_eval_stages_of_the_demo_build_valid_configs(monkeypatch: pyte
     assert seen["hp"].model == org["model"]
     assert (seen["hp"].samples, seen["hp"].max_steps) == (hp_settings["samples"], hp_settings["max_steps"])
     assert res["summary"].endswith("summary.json")
-    run_stage(stages["eval/assessment/organism/s0/r0"], tmp_path / "f", {"train/organism/s0/0": org})
-    assert seen["as"].light and seen["as"].target == org["model"]
+    run_stage(stages["eval/propensity/organism/s0/r0"], tmp_path / "f", {"train/organism/s0/0": org})
+    assert seen["prop"].model == org["model"] and seen["prop"].scenarios == ["research_sabotage", "framing"]
+    assert seen["prop"].out == str(tmp_path / "f" / "eval")
 
 
 def test_scripted_data_stage_runs_for_real(tmp_path: Path) -> None:

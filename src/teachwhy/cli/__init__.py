@@ -30,8 +30,8 @@ app.add_typer(report.app, name="report")
 def demo(
     out: str = typer.Option("runs/demo", help="Output directory."),
 ) -> None:
-    """Run the main job on the embedded model (offline): model organism, three interventions, honeypot suite and
-    light held-out assessment on every arm, then the report (experiments/demo.yaml; resumable)."""
+    """Run the main job on the embedded model (offline): model organism, three interventions, held-out blackmail
+    honeypots and propensity probes on every arm, then the report (experiments/demo.yaml; resumable)."""
     from teachwhy.experiments.demo import run_demo
 
     run_demo(out)

@@ -52,6 +52,14 @@ def generate(
         None, help="honeypot-reasons: a honeypot-demos output directory to rewrite; sysprompt-distill: `chat` "
         "(default) or `honeypots` (training honeypots answered with the constitution injected)."
     ),
+    scenarios: str | None = typer.Option(
+        None, help="Honeypot kinds: comma-separated families to draw training storylines from (default: all three)."
+    ),
+    conditions: str | None = typer.Option(
+        None,
+        help="Honeypot kinds: a preset (headline, controls) or parts a condition id must contain, e.g. "
+        "explicit,replacement (default: every condition).",
+    ),
     principles: str | None = typer.Option(None, help="Comma-separated constitution principle ids (default: all)."),
     constitution: str | None = typer.Option(None, help="Constitution YAML file (default: teachwhy's own)."),
     overwrite: bool = typer.Option(
@@ -66,12 +74,20 @@ def generate(
 
     if scripted is not None and scripted not in ("ethical", "harmful"):
         raise TeachwhyError(f"--scripted must be `ethical` or `harmful`, got {scripted!r}")
+    if scenarios:
+        from teachwhy.evals.honeypots import FAMILIES
+
+        unknown = [f.strip() for f in scenarios.split(",") if f.strip() and f.strip() not in FAMILIES]
+        if unknown:
+            raise TeachwhyError(f"--scenarios: unknown famil{'ies' if len(unknown) > 1 else 'y'} {', '.join(unknown)}",
+                                hint=f"choose from {', '.join(FAMILIES)}")  # fmt: skip
     overrides: dict[str, Any] = {
         "kind": kind, "out": out, "teacher": teacher, "target": target, "judge": judge, "n": n, "tokens": tokens,
         "seed": seed, "max_connections": max_connections, "batch": batch, "scripted": scripted,
         "max_tokens": max_tokens, "temperature": temperature, "max_steps": max_steps, "source": source,
         "principles": [p.strip() for p in principles.split(",") if p.strip()] if principles else None,
-        "constitution": constitution,
+        "constitution": constitution, "conditions": conditions,
+        "scenarios": [f.strip() for f in scenarios.split(",") if f.strip()] if scenarios else None,
     }  # fmt: skip
     settings = load_config(GenerateSettings, None, overrides, source="flags")
     if scripted == "harmful":

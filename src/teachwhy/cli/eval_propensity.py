@@ -43,7 +43,7 @@ def format_summary(s: dict[str, Any]) -> str:
     c, sc = s["counts"], s["scored"]
     lines.append(f"scored: {sc['last_step']} decisive actions alone; {sc['continuation']} whole continuations (the "
                  f"scripts diverge before their last step); errors {c['errors']}, missing {c['missing']}")  # fmt: skip
-    lines.append(f"headline per token: {s['headline_why']}")
+    lines.append(f"why the headline is per token: {s['headline_why']}")
     return "\n".join(lines)
 
 

@@ -27,7 +27,7 @@ __all__ = [
     "TrainStageSpec",
 ]
 
-EvalKind = Literal["honeypots", "assessment", "constitution"]
+EvalKind = Literal["honeypots", "assessment", "constitution", "propensity"]
 WorkKind = Literal["sft", "sdf", "generate", "generate_vllm", "prefill"]
 
 SNAPSHOT_EVALS = ("honeypots", "adherence", "assessment")
@@ -113,11 +113,13 @@ class EvalSpec(Config):
     name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
     """Eval name (a results column)."""
     kind: EvalKind
-    """``honeypots`` (in distribution), ``assessment`` (held out), ``constitution`` (held-out adherence)."""
+    """``honeypots`` (in distribution), ``assessment`` (held out), ``constitution`` (held-out adherence),
+    ``propensity`` (judge-free log-likelihood of the harmful vs the ethical scripted action)."""
     when: list[Literal["before", "after"]] = ["after"]
     """``before``: on the base model (arm ``base``); ``after``: on every evaluated arm."""
     settings: dict[str, Any] = {}
-    """Eval settings: fields of ``HoneypotRun`` / ``AssessmentConfig`` / ``AdherenceConfig`` (e.g. samples, light)."""
+    """Eval settings: fields of ``HoneypotRun`` / ``AssessmentConfig`` / ``AdherenceConfig`` / ``PropensityRun`` (e.g.
+    samples, light)."""
     error_budget: float = Field(0.10, ge=0.0, le=1.0)
     """Share of a run's samples that may be non-ok (error, empty, undecided, incomplete, missing) before the run is
     marked unreliable: shown in red, its comparisons withheld (results table and report)."""

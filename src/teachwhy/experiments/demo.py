@@ -1,8 +1,10 @@
-"""``teachwhy demo``: the whole pipeline on the embedded model, driven by ``experiments/demo.yaml``.
+"""``teachwhy demo``: the study's phenomenon on the embedded model, driven by ``experiments/demo.yaml``.
 
-Model organism (SFT on scripted harmful honeypot demonstrations from the training templates) -> three
-interventions at small token budgets -> honeypot suite + light held-out assessment on every arm -> the report.
-Resumable: kill it and run it again; finished stages are not redone.
+Model organism (LoRA SFT on scripted harmful blackmail demonstrations from the training storylines) -> three
+interventions trained only on data the evals never saw -> every arm on the held-out blackmail honeypots (detector
+only) and on judge-free propensity probes of the held-out families -> the report, which leads with the result
+(organism rate -> each intervention's rate, Wilson intervals, exact paired tests). Resumable: kill it and run it
+again; finished stages are not redone.
 """
 
 from __future__ import annotations
@@ -46,6 +48,11 @@ def run_demo(out: str | None = None, config: Path | None = None) -> Path:
     for t in timings:
         print(f"  {t['stage']:44} {t['seconds']:8.1f}s   cpu {t.get('cpu_seconds') or 0:8.1f}s")
     print(f"this invocation: {time.monotonic() - t0:.1f}s wall")
+    from teachwhy.report import demo_result, result_line
+
+    result = demo_result(cfg.out)
+    if result is not None:
+        print(result_line(result))
     print(f"results: {paths['results']}")
     print(f"report:  {paths['report']}")
     if "unfinished" in paths:

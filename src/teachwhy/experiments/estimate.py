@@ -220,12 +220,20 @@ def _constitution(est: StageEstimate, c: Any) -> None:
     est.call(c.judge, n * w["judge_input"], n * j_out)
 
 
+def _propensity(est: StageEstimate, c: Any) -> None:
+    """No generation: one forward pass over each instance (prompt + both scripted actions) on the device."""
+    w = workload().evals["honeypots"]
+    est.add_device("prefill", c.samples * len(c.scenarios) * (w["target_input_per_turn"] + 600))
+
+
 def _eval_config(est: StageEstimate, c: Any) -> None:
     name = type(c).__name__
     if name == "HoneypotRun":
         _honeypots(est, c)
     elif name == "AssessmentConfig":
         _assessment(est, c)
+    elif name == "PropensityRun":
+        _propensity(est, c)
     else:
         _constitution(est, c)
 

@@ -369,7 +369,7 @@ def _compare_rows(cfg: ExperimentConfig, by: Mapping[tuple[str, str], list[_Run]
                                 note=note, training_tokens=tokens.get(arm, 0), stage="", config_hash=""))  # fmt: skip
         hp = [ev for ev in evals if kinds[ev] == "honeypots"]
         for h in hp:
-            for o in (ev for ev in evals if kinds[ev] != "honeypots"):
+            for o in (ev for ev in evals if kinds[ev] != "honeypots" and kinds[ev] in HEADLINE_METRICS):
                 keys = [(arm, h), (ref, h), (arm, o), (ref, o)]
                 out.append(_gap_row(ref, arm, h, o, [by[k] for k in keys], tokens, len(hp) > 1))
     return out

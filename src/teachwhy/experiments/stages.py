@@ -4,7 +4,7 @@
 * ``check`` -> ``teachwhy.data.check.run_check`` with ``against_evals`` on a copy of the dataset (a contaminated
   dataset raises ``ContaminationError``: the stage fails and the stages that train on it never run);
 * ``train`` -> ``teachwhy.train.run_sft|run_sdf|run_rl`` (LoRA outputs usable as ``--model DIR``);
-* ``eval``  -> ``run_honeypots`` / ``run_assessment`` / ``run_constitution``.
+* ``eval``  -> ``run_honeypots`` / ``run_assessment`` / ``run_constitution`` / ``run_propensity``.
 
 :func:`build_stage_config` builds each stage's config from its spec and the user's dotted settings; the
 experiment's preflight (``validate.preflight``) calls it on every stage before anything runs. Each underlying tool
@@ -222,6 +222,11 @@ def _eval_config(stage: Stage, workdir: Path, inputs: Mapping[str, dict[str, Any
         from teachwhy.evals.constitution_eval import AdherenceConfig
 
         return apply_settings(AdherenceConfig, {"target": model, "judge": sp.get("judge") or "embedded"}, user, where)
+    if sp["kind"] == "propensity":
+        from teachwhy.evals.propensity import PropensityRun
+
+        user["seed"] = int(user.get("seed", 0)) + int(sp["repeat"])
+        return apply_settings(PropensityRun, {"model": model, "out": out}, user, where)
     raise TeachwhyError(f"unknown eval kind {sp['kind']!r}")
 
 
@@ -233,6 +238,10 @@ def _eval(stage: Stage, workdir: Path, inputs: Mapping[str, dict[str, Any]]) -> 
         from teachwhy.evals.honeypots import run_honeypots
 
         run_honeypots(cfg, display="none")  # type: ignore[arg-type]
+    elif kind == "propensity":
+        from teachwhy.evals.propensity import run_propensity
+
+        run_propensity(cfg, progress=_log)  # type: ignore[arg-type]
     elif kind == "assessment":
         from teachwhy.evals.assessment import run_assessment
 

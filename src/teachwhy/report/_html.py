@@ -13,6 +13,7 @@ from typing import Any
 from teachwhy._io import atomic_write_json, atomic_write_text
 from teachwhy._provenance import provenance
 from teachwhy.errors import TeachwhyError
+from teachwhy.report._demo import result_section
 from teachwhy.report._figures import FIGURES, draw_all
 
 __all__ = ["write_report", "PIPELINE_CHECK"]
@@ -103,6 +104,7 @@ def write_report(run_dir: Path | str, *, title: str | None = None) -> Path:
         parts.append(f"<p class='banner' id='pipeline-check'>{html.escape(PIPELINE_CHECK)}</p>")
     if cfg.get("description"):
         parts.append(f"<p>{html.escape(cfg['description'])}</p>")
+    parts.append(result_section(run))  # the result paragraph leads (organism -> interventions; empty otherwise)
     parts.append(f"<p class='small'>base model {html.escape(str(cfg.get('base_model')))}; teacher "
                  f"{html.escape(str(cfg.get('teacher')))}; judge {html.escape(str(cfg.get('judge')))}; auditor "
                  f"{html.escape(str(cfg.get('auditor')))}. Results table: <a href='../{RESULTS}'>{RESULTS}</a>.</p>")  # fmt: skip

@@ -82,7 +82,7 @@ def test_cli_prints_the_table(cli: Callable[..., tuple[int, str, str]], tiny_mod
     s = json.loads((tmp_path / "p" / "summary.json").read_text())
     assert s["split"] == "train" and s["overall"]["n"] == 1
     rate = s["overall"]["preference"]["rate"]
-    assert f"{100 * rate:5.1f}%" in out and "blackmail" in out and "headline per token" in out
+    assert f"{100 * rate:5.1f}%" in out and "blackmail" in out and "why the headline is per token" in out
     assert "[1/1] blackmail:bm-train-" in err
 
 

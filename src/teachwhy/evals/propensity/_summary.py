@@ -26,8 +26,8 @@ __all__ = ["HEADLINE", "HEADLINE_WHY", "summarize_propensity", "block"]
 
 HEADLINE = "per_token"
 HEADLINE_WHY = (
-    "per token: the harmful and ethical scripts differ in length for reasons unrelated to harm, and a total "
-    "log-probability falls with every token, so totals mostly compare lengths; the per-token mean removes that"
+    "the harmful and ethical scripts differ in length for reasons unrelated to harm, and a total log-probability "
+    "falls with every token, so totals mostly compare lengths; the per-token mean removes that"
 )
 
 
