@@ -245,3 +245,16 @@ def test_the_checker_refuses_what_the_cli_would(line: str) -> None:
     """The checks above are not vacuous: each of these would fail when run, and fails the check."""
     with pytest.raises(Exception):  # noqa: B017 - a UsageError, an AssertionError or a missing file
         check(shlex.split(line), {})
+
+
+@pytest.mark.slow
+def test_readme_scale_lines_are_accepted() -> None:
+    """The README's multi-process and GPU lines pass the same checks (issue 17: they run as written on a GPU node)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    lines = [x.split("  #")[0].strip() for x in readme.splitlines()
+             if x.startswith((".venv/bin/accelerate", ".venv/bin/torchrun", "bash bench/gpu_check.sh"))]  # fmt: skip
+    assert len(lines) >= 4
+    seen: dict[str, int] = {}
+    for line in lines:
+        check(shlex.split(line), seen)
+    assert "--model runs/sft" in readme and "--out runs/sft" in readme  # the RL line's input is made by the SFT line
