@@ -14,6 +14,20 @@ from teachwhy.train.meta import read_meta
 __all__ = ["merge_adapter"]
 
 
+def _refuse_sharded(path: Path) -> None:
+    """A checkpoint written sharded (FSDP ``SHARDED_STATE_DICT``: ``pytorch_model_fsdp_*`` / ``*.distcp``) holds no
+    whole weights to merge: say which outputs do, and how to gather one."""
+    if not path.is_dir():
+        return
+    shards = sorted(p.name for p in path.iterdir() if p.name.startswith("pytorch_model_fsdp") or p.suffix == ".distcp")
+    if shards:
+        raise TeachwhyError(
+            f"{path} is a sharded checkpoint ({shards[0]}): it holds each rank's shard, not a model",
+            hint="merge the run's final output or a snapshot (OUT or OUT/snapshots/step-N: gathered before saving), "
+            f"or gather this one first: `.venv/bin/accelerate merge-weights {path / shards[0]} DIR`",
+        )
+
+
 def merge_adapter(adapter: str, out: str, *, dtype: str = "float32") -> dict[str, Any]:
     """Merge ``adapter`` into its base and save model, tokenizer and meta.json to ``out``; returns the
     meta."""
@@ -21,11 +35,10 @@ def merge_adapter(adapter: str, out: str, *, dtype: str = "float32") -> dict[str
     from peft import PeftModel
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
+    _refuse_sharded(Path(adapter))
     src = model_source(adapter)
     if not src.adapter:
-        raise TeachwhyError(
-            f"{adapter} is not a LoRA adapter (no adapter_config.json)", hint="nothing to merge"
-        )
+        raise TeachwhyError(f"{adapter} is not a LoRA adapter (no adapter_config.json)", hint="nothing to merge")
     out_dir = Path(out)
     if out_dir.resolve() == src.path:
         raise TeachwhyError("--out must differ from the adapter directory")

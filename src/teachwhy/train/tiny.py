@@ -87,7 +87,7 @@ def build_tiny_model(
     (out / "config.json").write_text(json.dumps(cfg_dict, indent=2), encoding="utf-8")
     config = AutoConfig.from_pretrained(str(out))
     torch.manual_seed(seed)
-    model = AutoModelForCausalLM.from_config(config, dtype=torch.float32)
+    model = AutoModelForCausalLM.from_config(config, dtype=torch.float32)  # type: ignore[no-untyped-call]
     model.save_pretrained(str(out))
     return out
 
