@@ -258,3 +258,10 @@ def test_readme_scale_lines_are_accepted() -> None:
     for line in lines:
         check(shlex.split(line), seen)
     assert "--model runs/sft" in readme and "--out runs/sft" in readme  # the RL line's input is made by the SFT line
+
+
+def test_throughput_bench_spread_by_hand() -> None:
+    """bench/train_throughput.py reports min / median / max of its repeats."""
+    t = bench_module("train_throughput")
+    assert t.spread([130.0, 90.5, 101.25]) == "    90.5 /    101.2 /    130.0"
+    assert t.spread([1.0, 2.0, 3.0, 10.0]) == "     1.0 /      2.5 /     10.0"  # the median of an even count
