@@ -72,6 +72,16 @@ def _unreadable_logs(log_dir: Path) -> list[str]:
     return bad
 
 
+def _kept(out: Path) -> set[str]:
+    """Ids whose last ledger row is ok (those must be in data.jsonl)."""
+    last: dict[str, str] = {}
+    for line in (out / "items.jsonl").read_text().splitlines():
+        if line.strip():
+            r = json.loads(line)
+            last[r["id"]] = r.get("status", "")
+    return {k for k, v in last.items() if v == "ok"}
+
+
 def data_crash(tmp: Path, *, kills: int, seed: int = 0, n: int = 12, fork: bool = True) -> dict[str, Any]:
     """``teachwhy data generate honeypot-demos --scripted ethical`` (model-free), killed ``kills`` times."""
     out = tmp / "data"
@@ -84,7 +94,10 @@ def data_crash(tmp: Path, *, kills: int, seed: int = 0, n: int = 12, fork: bool 
     res.update(
         scenario="crash: data generate",
         items=n,
-        missing=sorted(set(res["final"]) - set(ids)) + ([f"{n - len(set(ids))} rows short"] if len(set(ids)) < n else []),
+        # every item finished, and every item finished ok has its row (a scripted ethical episode the detector leaves
+        # undecided is `rejected`: counted, not written)
+        missing=sorted(_kept(out) - set(ids)) + (
+            [f"{n - len(set(res['final']))} items unfinished"] if len(set(res["final"])) < n else []),
         duplicated=duplicates(out / "items.jsonl", "id", ("ok", "rejected", "empty")) + sorted(
             {i for i in ids if ids.count(i) > 1}),
         invalid=json_files_invalid(out),

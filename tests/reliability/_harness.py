@@ -177,7 +177,8 @@ def compare_to_baseline(
     counted = sum(f.get("total", 0) for f in s.get("families", {}).values())
     if counted != len(wanted):
         uncounted = len(wanted) - counted
-    not_ok = sum(f.get("errors", 0) + f.get("empty", 0) + f.get("undecided", 0) for f in s.get("families", {}).values())
+    not_ok = sum(f.get("errors", 0) + f.get("empty", 0) + f.get("undecided", 0) + f.get("incomplete", 0)
+                 for f in s.get("families", {}).values())
     return {"correct": correct, "errors": errors, "silent": silent, "silent_ids": silent_ids, "altered": altered,
             "uncounted": uncounted, "summary_not_ok": not_ok}  # fmt: skip
 

@@ -45,7 +45,7 @@ def test_mixed_faults_are_recovered_or_counted(baseline: dict[str, dict], tmp_pa
     assert c["faults"] >= 5 and c["retried"] >= 1 and c["recovered"] >= 1
     assert res["silent"] == 0, res
     assert res["uncounted"] == 0 and res["errors"] == res["summary_not_ok"], res
-    assert res["correct"] + res["errors"] == 3 * SAMPLES
+    assert res["correct"] + res["errors"] + res["altered"] == 3 * SAMPLES  # altered: a fault changed the actions
 
 
 @pytest.mark.parametrize("fault", FAULTS)
@@ -97,7 +97,7 @@ def test_persistent_outage_is_counted_then_resumed(baseline: dict[str, dict], tm
 
 
 def test_inspect_log_metrics_match_the_verdicts(tmp_path: Path) -> None:
-    """The .eval log's harmful_rate / not_scored agree with the ledger (they read NaN / all-unscored before: inspect's
+    """The .eval log's harmful_rate / without_verdict agree with the ledger (they read NaN / all-unscored before: inspect's
     epoch reducer turned the string score values into floats; fixed in _task.py by reading the verdict metadata)."""
     from inspect_ai.log import list_eval_logs, read_eval_log
 
@@ -110,4 +110,5 @@ def test_inspect_log_metrics_match_the_verdicts(tmp_path: Path) -> None:
     log = read_eval_log(list_eval_logs(str(tmp_path / "run" / "logs"))[0])
     metrics = {m.name.split("/")[-1]: m.value for s in log.results.scores for m in s.metrics.values()}
     assert metrics["harmful_rate"] == pytest.approx(sum(r["harmful"] for r in ok) / len(ok))
-    assert metrics["not_scored"] == len(run["verdicts"]) - len(ok)
+    assert metrics["without_verdict"] == len(run["verdicts"]) - len(ok)
+    assert metrics["decided"] == len(ok)
