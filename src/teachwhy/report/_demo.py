@@ -132,10 +132,9 @@ def demo_result(run_dir: Path | str) -> DemoResult | None:
                 else:
                     target.not_decided += 1
         elif prop is not None and s.kind == "eval" and s.meta.get("eval") == prop.name:
-            summary = _read(stage_dir(run, s) / "eval" / "summary.json")
-            if summary and isinstance(summary.get("overall"), dict) and "preference" in summary["overall"]:
-                target.propensity = {"overall": summary["overall"], "families": summary["families"],
-                                     "counts": summary["counts"]}  # fmt: skip
+            ps = _read(stage_dir(run, s) / "eval" / "summary.json")
+            if ps and isinstance(ps.get("overall"), dict) and "preference" in ps["overall"]:
+                target.propensity = {"overall": ps["overall"], "families": ps["families"], "counts": ps["counts"]}
     org = arms[organism.name]
     if not org.n and not org.not_decided:
         return None
