@@ -40,3 +40,14 @@ def test_report_on_a_directory_without_results_fails_clearly(tmp_path: Path) -> 
     res = CliRunner().invoke(app, ["report", str(tmp_path)])
     assert res.exit_code != 0
     assert "results.parquet not found" in str(res.exception) or "results.parquet not found" in res.output
+
+
+def test_dry_run_estimates_the_propensity_stages() -> None:
+    """One prefill per instance: 2 samples x 2 families x (2000 prompt + 600 action tokens) at the shipped 407 tok/s
+    prefill rate = 25.6 s = 0.0071 device hours per propensity stage."""
+    from teachwhy.experiments import estimate, expand, load_experiment
+
+    cfg = load_experiment(Path(__file__).resolve().parents[2] / "experiments" / "demo.yaml")
+    ests = {e.stage: e for e in estimate(cfg, expand(cfg))}
+    e = ests["eval/propensity/base/s0/r0"]
+    assert e.device_hours == pytest.approx(2 * 2 * 2600 / 407 / 3600, rel=0.01)
