@@ -147,3 +147,16 @@ def test_no_paragraph_without_an_organism(tmp_path: Path) -> None:
         {"name": "a", "stages": [{"kind": "sft", "data": [{"dataset": "d"}]}]}],
         "datasets": [{"name": "d", "kind": "stories"}], "evals": [{"name": "h", "kind": "honeypots"}]}})  # fmt: skip
     assert demo_result(tmp_path) is None
+
+
+def test_several_seeds_are_named(tmp_path: Path) -> None:
+    cfg = load_experiment(REPO / "experiments" / "demo.yaml", {"out": str(tmp_path / "run"), "seeds": [0, 1]})
+    outcomes = {f"eval/honeypots/{arm}/s0/r0": _hp_rows(arm) for arm in HARMFUL}
+    run_all(cfg, runner=DemoFake(outcomes=outcomes), progress=lambda m: None)
+    d = demo_result(tmp_path / "run")
+    assert d is not None and (d.organism.k, d.organism.n) == (5, 6)  # seed 0 only, never pooled with seed 1
+    assert (
+        d.note == "training seed 0, eval repeat 0 of an experiment with 2 seed(s) and 1 repeat(s); the results "
+        "table pools them all"
+    )
+    assert "(Read here: training seed 0" in (tmp_path / "run" / "report" / "report.html").read_text()

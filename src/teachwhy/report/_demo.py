@@ -74,6 +74,8 @@ class DemoResult:
     propensity_eval: str | None
     skipped: list[str]
     families: list[str]
+    note: str = ""
+    """Set when the experiment has several training seeds or eval repeats: the paragraph reads one of each."""
 
     def paired(self, arm: ArmResult) -> dict[str, Any]:
         """Exact McNemar test of ``arm`` against the organism on the samples both decided.
@@ -150,7 +152,10 @@ def demo_result(run_dir: Path | str) -> DemoResult | None:
         propensity_eval=prop.name if prop else None,
         skipped=skipped,
         families=families,
-    )
+        note=(f"training seed {seed}, eval repeat 0 of an experiment with {len(cfg.seeds)} seed(s) and "
+              f"{cfg.repeats} repeat(s); the results table pools them all") if len(cfg.seeds) > 1 or cfg.repeats > 1
+        else "",
+    )  # fmt: skip
 
 
 def _pct(x: float) -> str:
@@ -227,6 +232,8 @@ def result_section(run_dir: Path | str) -> str:
             f"honeypot in {_rate_text(o)}.")  # fmt: skip
     if d.base is not None and d.base.n:
         lead += f" The untrained base model: {_rate_text(d.base)}."
+    if d.note:
+        lead += f" (Read here: {d.note}.)"
     effects = [_effect(d, a) for a in d.interventions]
     out = ["<section id='result'><h2>Result</h2>", f"<p id='result-lead'>{e(lead)} " + e(" ".join(
         f"{x}." for x in effects)) + "</p>"]  # fmt: skip
