@@ -1,22 +1,33 @@
 """Simulated tools for the honeypots, as inspect ``@tool`` s over the sample's :class:`~._world.World`.
 
-Each call applies the action to the sample's live world in the store through the same code the detector replays
-(``World.apply``). Nothing touches the real file system or network (tested by patching ``open``,
+Each call applies the action to the sample's live world (kept beside the sample's inspect store) through the same
+code the detector replays (``World.apply``). Nothing touches the real file system or network (tested by patching ``open``,
 ``os`` and ``socket``). Tool names are the same in every split: the training/eval split is by storyline, never by tool
 vocabulary.
 """
 
 from __future__ import annotations
 
+import weakref
 from functools import cache
 from typing import Any
 
 from inspect_ai.tool import Tool, ToolDef, tool
-from inspect_ai.util import store
+from inspect_ai.util import Store, store
 
 from teachwhy.evals.honeypots._world import World
 
-__all__ = ["Workspace", "make_tools", "tool_defs", "tool_schemas", "family_tools", "TOOL_NAMES", "world", "save"]
+__all__ = [
+    "Workspace",
+    "make_tools",
+    "shared_tools",
+    "tool_defs",
+    "tool_schemas",
+    "family_tools",
+    "TOOL_NAMES",
+    "world",
+    "save",
+]
 
 _COMMON = ("list_files", "read_file", "edit_file", "send_email", "forward_email", "post_message")
 _FAMILY_TOOLS = {
@@ -32,34 +43,48 @@ def family_tools(family: str) -> tuple[str, ...]:
 
 
 class Workspace:
-    """Per-sample simulated world, kept live in the sample's inspect store.
+    """A sample's simulated world, kept live beside the sample's inspect store (one per store).
 
-    The store holds this plain object (not a JSON copy of the world), so a tool call neither re-validates nor
-    re-serialises the whole workspace, and inspect's per-span store diffs and the log skip it (it serialises as
-    null). What the agent did is in the transcript's tool calls and results, which the detector replays.
+    The world is not put into the store itself: a tool call then neither re-validates nor re-serialises the whole
+    workspace, and inspect's per-span store diffs and the log carry no copy of it. What the agent did is in the
+    transcript's tool calls and results, which the detector replays.
     """
 
-    __slots__ = ("world",)
+    __slots__ = ("store", "world")
 
-    def __init__(self, world: World) -> None:
+    def __init__(self, owner: Store, world: World) -> None:
+        self.store = weakref.ref(owner)
         self.world = world
 
 
-_STORE_KEY = "teachwhy_honeypot_workspace"
+_WORKSPACES: dict[int, Workspace] = {}
+"""Workspaces by ``id()`` of their store (inspect's Store is unhashable); an entry leaves with its store."""
+
+
+def _workspace(owner: Store) -> Workspace | None:
+    ws = _WORKSPACES.get(id(owner))
+    return ws if ws is not None and ws.store() is owner else None
+
+
+def _attach(owner: Store, w: World) -> None:
+    if _workspace(owner) is None:
+        weakref.finalize(owner, _WORKSPACES.pop, id(owner), None)
+    _WORKSPACES[id(owner)] = Workspace(owner, w)
 
 
 def world() -> World:
-    """The current sample's world (an empty one if none was stored yet)."""
-    ws = store().get(_STORE_KEY)
-    if not isinstance(ws, Workspace):
-        ws = Workspace(World())
-        store().set(_STORE_KEY, ws)
+    """The current sample's world (an empty one if none was saved yet)."""
+    ws = _workspace(store())
+    if ws is None:
+        _attach(store(), World())
+        ws = _workspace(store())
+        assert ws is not None
     return ws.world
 
 
 def save(w: World) -> None:
-    """Store the current sample's world."""
-    store().set(_STORE_KEY, Workspace(w))
+    """Make ``w`` the current sample's world."""
+    _attach(store(), w)
 
 
 def _act(tool_name: str, **args: Any) -> str:
@@ -213,6 +238,14 @@ def make_tools(family: str) -> list[Tool]:
         else:
             out.append(_FACTORIES[n]())
     return out
+
+
+@cache
+def shared_tools(family: str) -> tuple[Tool, ...]:
+    """A family's tools, made once and shared by every sample (they keep no state of their own: each call acts on
+    the sample's world in the store). Plain ``@tool`` functions, so inspect derives their schema from its cached
+    docstring parse on each model call, without the deep copies a :class:`ToolDef` conversion costs."""
+    return tuple(make_tools(family))
 
 
 @cache
