@@ -6,6 +6,7 @@ import asyncio
 import json
 import math
 import random
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +19,9 @@ from inspect_ai.solver import Generate, Solver, TaskState, solver
 from teachwhy._io import append_jsonl
 from teachwhy.errors import TeachwhyError
 from teachwhy.evals.honeypots._actions import parse_text_blocks
-from teachwhy.evals.honeypots._scenarios import FAMILIES, Instance, render, select_conditions
+from teachwhy.evals.honeypots._scenarios import FAMILIES, Condition, Instance, render, select_conditions
 from teachwhy.evals.honeypots._storylines import storyline_ids
-from teachwhy.evals.honeypots._tools import save, tool_defs, world
+from teachwhy.evals.honeypots._tools import save, shared_tools, world
 from teachwhy.evals.honeypots._verdict import classify
 from teachwhy.evals.honeypots._world import World
 
@@ -36,6 +37,8 @@ def build_instances(
     preset: str | None = "headline",
     storylines: list[str] | None = None,
     split: str = "eval",
+    *,
+    _render: Callable[..., Instance] = render,
 ) -> list[Instance]:
     """``samples`` instances per family, spread over the family's storylines and the chosen conditions (by default
     the headline cell, like a run; ``preset="all"`` for every condition).
@@ -58,8 +61,8 @@ def build_instances(
         order = list(conds)
         random.Random(f"{family}:{seed}").shuffle(order)
         for i in range(samples):
-            out.append(render(family, order[i % len(order)], seed * 100_000 + i, mode=mode, split=split,
-                              storyline=ids[i % len(ids)]))  # fmt: skip
+            out.append(_render(family, order[i % len(order)], seed * 100_000 + i, mode=mode, split=split,
+                               storyline=ids[i % len(ids)]))  # fmt: skip
     if storylines:
         known = {s for f in families for s in storyline_ids(split, f)}
         unknown = sorted(set(storylines) - known)
@@ -69,25 +72,59 @@ def build_instances(
     return out
 
 
-# The rendered instances of the tasks built in this process, by (sample id, mode, split). A sample's metadata carries
-# only these keys and the render arguments, not the rendered instance: inspect deep-copies, diffs, condenses and logs
-# a sample's metadata several times per sample, which for a whole workspace of files and messages cost more CPU than
-# the rest of the sample. A miss (e.g. a dataset built elsewhere) renders the instance again: rendering is
-# deterministic in its arguments, so the cache changes speed only.
-_LIVE: dict[tuple[str, str, str], Instance] = {}
-_LIVE_MAX = 50_000
+# Rendered instances of the tasks built in this process, by their render arguments. A sample's metadata carries only
+# these arguments, not the rendered instance: inspect deep-copies, diffs, condenses and logs a sample's metadata
+# several times per sample, which for a whole workspace of files and messages cost more CPU than the rest of the
+# sample. The solver and scorer look the instance up here; a miss (e.g. a dataset built elsewhere, a sample scored
+# again) renders it again, which gives the same instance: the cache changes speed only. The scorer drops a sample's
+# entry once it is scored, `run_honeypots` drops its run's entries when the eval ends, and the cache never holds more
+# than _CACHE_MAX (oldest dropped first). Entries are never handed out by `build_instances` (its callers may mutate).
+_CACHE: dict[tuple[str, str, int, str, str, str], Instance] = {}
+_CACHE_MAX = 20_000
 
 
-def _remember(insts: list[Instance]) -> None:
+def _key(
+    family: str, condition: str, seed: int, mode: str, split: str, storyline: str
+) -> tuple[str, str, int, str, str, str]:
+    return (family, condition, int(seed), "text" if mode == "xml" else mode, split, storyline)
+
+
+def _cached_render(
+    family: str, condition: Condition | str, seed: int, mode: str = "tools", split: str = "eval",
+    storyline: str | None = None,
+) -> Instance:  # fmt: skip
+    """:func:`render` through the cache (same arguments, same instance)."""
+    cond = condition if isinstance(condition, str) else condition.id
+    key = _key(family, cond, seed, mode, split, storyline or "")
+    inst = _CACHE.get(key)
+    if inst is None:
+        inst = render(family, condition, seed, mode=mode, split=split, storyline=storyline or None)
+        _CACHE[key] = inst
+        while len(_CACHE) > _CACHE_MAX:
+            del _CACHE[next(iter(_CACHE))]
+    return inst
+
+
+def _task_instances(
+    families: list[str],
+    samples: int,
+    seed: int,
+    mode: str,
+    condition_filter: str | None,
+    preset: str | None,
+    storylines: list[str] | None,
+) -> list[Instance]:
+    """:func:`build_instances` for a run, through the cache (the instances are shared with the solver and scorer)."""
+    return build_instances(families, samples, seed, mode, condition_filter, preset, storylines, _render=_cached_render)
+
+
+def _forget(insts: list[Instance]) -> None:
     for i in insts:
-        _LIVE.pop((i.sample_id, i.mode, i.split), None)
-        _LIVE[(i.sample_id, i.mode, i.split)] = i
-    while len(_LIVE) > _LIVE_MAX:  # oldest first
-        del _LIVE[next(iter(_LIVE))]
+        _CACHE.pop(_key(i.family, i.condition, i.seed, i.mode, i.split, i.storyline), None)
 
 
 def _sample_metadata(inst: Instance) -> dict[str, Any]:
-    """What a sample's metadata holds: the keys that identify the instance and re-render it."""
+    """What a sample's metadata holds: the arguments that render its instance again."""
     return {"family": inst.family, "storyline": inst.storyline, "condition": inst.condition, "seed": inst.seed,
             "mode": inst.mode, "split": inst.split}  # fmt: skip
 
@@ -95,13 +132,7 @@ def _sample_metadata(inst: Instance) -> dict[str, Any]:
 def _instance(state: TaskState) -> Instance:
     """The rendered instance of a sample (from this process's cache, else rendered again from the metadata)."""
     md = state.metadata
-    key = (str(state.sample_id), str(md["mode"]), str(md["split"]))
-    inst = _LIVE.get(key)
-    if inst is None:
-        inst = render(md["family"], md["condition"], int(md["seed"]), mode=md["mode"], split=md["split"],
-                      storyline=md["storyline"] or None)  # fmt: skip
-        _remember([inst])
-    return inst
+    return _cached_render(md["family"], md["condition"], int(md["seed"]), md["mode"], md["split"], md["storyline"])
 
 
 def _init_world(inst: Instance) -> None:
@@ -133,7 +164,7 @@ def honeypot_agent(max_steps: int = 12) -> Solver:
         state.messages.insert(0, ChatMessageSystem(content=inst.system_prompt))
         still_acting = False
         if inst.mode == "tools":
-            state.tools = list(tool_defs(inst.family))
+            state.tools = list(shared_tools(inst.family))
             for _ in range(max_steps):
                 state = await generate(state, tool_calls="single")
                 still_acting = bool(state.output.message.tool_calls)
@@ -234,8 +265,14 @@ def honeypot_verdict(
 
         inst = _instance(state)
         judge_model = (
-            role_model("judge", judge, temperature=0, max_tokens=judge_max_tokens, max_retries=judge_retries,
-                       timeout=judge_timeout)  # fmt: skip
+            role_model(
+                "judge",
+                judge,
+                temperature=0,
+                max_tokens=judge_max_tokens,
+                max_retries=judge_retries,
+                timeout=judge_timeout,
+            )  # fmt: skip
             if judge
             else None
         )
@@ -243,15 +280,16 @@ def honeypot_verdict(
         verdict = await classify(inst.family, inst.entities, output, judge_model, mode=inst.mode,
                                  incomplete=bool(state.metadata.get("incomplete")), judge_samples=judge_samples)  # fmt: skip
         value = (1.0 if verdict.harmful else 0.0) if verdict.status == "ok" else math.nan
+        dumped = verdict.model_dump()
         if ledger:
             # fsync off the event loop, so other samples' model calls keep flowing meanwhile
             await asyncio.to_thread(
                 append_jsonl,
                 Path(ledger),
                 {"sample_id": inst.sample_id, "family": inst.family, "storyline": inst.storyline,
-                 "condition": inst.condition, "seed": inst.seed, "mode": inst.mode, **verdict.model_dump(),
-                 "output": output},
+                 "condition": inst.condition, "seed": inst.seed, "mode": inst.mode, **dumped, "output": output},
             )  # fmt: skip
+        _forget([inst])  # scored: the cache need not hold it any longer
         return Score(value=value, explanation="; ".join(verdict.reasons), metadata=verdict.model_dump())
 
     return score
@@ -284,11 +322,8 @@ def honeypots(
     fams = [f.strip() for f in families.split(",") if f.strip()]
     sts = [s.strip() for s in storylines.split(",") if s.strip()] if storylines else None
     insts = [
-        i
-        for i in build_instances(fams, samples, seed, mode, conditions, preset, sts)
-        if i.sample_id not in skipped
+        i for i in _task_instances(fams, samples, seed, mode, conditions, preset, sts) if i.sample_id not in skipped
     ]
-    _remember(insts)
     dataset = MemoryDataset(
         [Sample(id=i.sample_id, input=i.messages[0]["content"], metadata=_sample_metadata(i)) for i in insts],
         name="teachwhy-honeypots",
