@@ -21,7 +21,7 @@ from teachwhy._provenance import config_hash, provenance
 from teachwhy.config import Config
 from teachwhy.errors import TeachwhyError
 from teachwhy.evals.honeypots._summary import summarize
-from teachwhy.evals.honeypots._task import build_instances, honeypots
+from teachwhy.evals.honeypots._task import _forget, _task_instances, honeypots
 
 __all__ = ["HoneypotRun", "run_honeypots"]
 
@@ -82,19 +82,18 @@ def _latest(ledger: Path, wanted: set[str]) -> dict[str, dict[str, Any]]:
 
 def _errored_samples(log_dir: Path, started: set[str]) -> list[dict[str, Any]]:
     """Samples of the latest log that ended in an error (provider failure etc.)."""
-    from inspect_ai.log import list_eval_logs, read_eval_log
+    from inspect_ai.log import list_eval_logs, read_eval_log_sample_summaries
 
     logs = list_eval_logs(str(log_dir))
     if not logs:
         return []
-    log = read_eval_log(logs[0])  # newest first
     rows = []
-    for s in log.samples or []:
+    # the summaries carry each sample's error message and (small) metadata: no need to read every sample back
+    for s in read_eval_log_sample_summaries(logs[0]):  # newest first
         if s.error is not None and str(s.id) in started:
             md = s.metadata
             rows.append({"sample_id": str(s.id), "family": md.get("family"), "condition": md.get("condition"),
-                         "status": "error", "harmful": None, "eval_aware": False,
-                         "error": s.error.message})  # fmt: skip
+                         "status": "error", "harmful": None, "eval_aware": False, "error": s.error})  # fmt: skip
     return rows
 
 
@@ -103,8 +102,6 @@ def run_honeypots(cfg: HoneypotRun, display: DisplayType | None = None, target: 
 
     ``target`` overrides the model built from ``cfg.model`` (for programmatic use, e.g. a scripted mockllm).
     """
-    from teachwhy.models import resolve_model, role_model
-
     if cfg.mode not in ("tools", "text", "xml"):
         raise TeachwhyError(f"mode: got {cfg.mode!r}; allowed: tools, text")
     if cfg.mode == "xml":
@@ -132,11 +129,20 @@ def run_honeypots(cfg: HoneypotRun, display: DisplayType | None = None, target: 
         atomic_write_json(run_file, {"run_key": key, **provenance(cfg.model_dump())})
 
     ledger = out / "samples.jsonl"
-    wanted = {
-        i.sample_id
-        for i in build_instances(cfg.scenarios, cfg.samples, cfg.seed, cfg.mode, cfg.conditions, cfg.preset,
-                                 cfg.storylines)  # fmt: skip
-    }
+    # rendered once, into the task's cache: the task built below takes them from there
+    instances = _task_instances(cfg.scenarios, cfg.samples, cfg.seed, cfg.mode, cfg.conditions, cfg.preset,
+                                cfg.storylines)  # fmt: skip
+    try:
+        return _run(cfg, out, ledger, {i.sample_id for i in instances}, display, target)
+    finally:
+        _forget(instances)
+
+
+def _run(
+    cfg: HoneypotRun, out: Path, ledger: Path, wanted: set[str], display: DisplayType | None, target: Model | None
+) -> dict[str, Any]:
+    from teachwhy.models import resolve_model, role_model
+
     # the newest row per sample wins; a row with status error (e.g. the judge failed) is not finished: retried
     done = {k: r for k, r in _latest(ledger, wanted).items() if r.get("status") != "error"}
     todo = wanted - set(done)
@@ -157,9 +163,14 @@ def run_honeypots(cfg: HoneypotRun, display: DisplayType | None = None, target: 
             judge=cfg.judge, ledger=str(ledger), skip=str(skip_file), judge_retries=cfg.max_retries,
             judge_timeout=cfg.timeout, judge_samples=cfg.judge_samples, judge_max_tokens=cfg.judge_max_tokens,
         )  # fmt: skip
+        # Log settings chosen for throughput (bench/eval_throughput.py): finished samples are written to the .eval
+        # log every 50; no realtime event buffer (a SQLite write per event: live viewing of samples still running);
+        # raw provider requests/responses only for failed calls (capturing them cost more CPU per sample than the
+        # honeypot's own tools, verdict and ledger together). Every sample's messages, events and scores are logged.
         inspect_eval(
             task, model=target, log_dir=str(out / "logs"), max_connections=cfg.max_connections,
-            max_samples=4 * cfg.max_connections, log_buffer=50, fail_on_error=False, display=display, score_display=False,
+            max_samples=4 * cfg.max_connections, log_buffer=50, log_realtime=False, log_model_api=False,
+            fail_on_error=False, display=display, score_display=False,
         )  # fmt: skip
         errors = _errored_samples(out / "logs", todo)
         done = _latest(ledger, wanted)
