@@ -15,7 +15,6 @@ import copy
 import hashlib
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
