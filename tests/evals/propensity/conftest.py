@@ -3,8 +3,6 @@ fine-tune 3.5k-token honeypot instances in a test, and a real transformers model
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -31,22 +29,3 @@ def make_tiny(embedded: Path, out: Path, seed: int = 0) -> Path:
 def tiny_model(embedded_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The tiny model's directory (built once per session)."""
     return make_tiny(embedded_dir, tmp_path_factory.mktemp("tiny") / "model")
-
-
-@pytest.fixture()
-def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Callable[..., tuple[int, str, str]]:
-    """The real CLI entry point in-process: exit code, stdout, stderr."""
-
-    def run(*args: str) -> tuple[int, str, str]:
-        from teachwhy.cli import main
-
-        monkeypatch.setattr(sys, "argv", ["teachwhy", *args])
-        try:
-            main()
-            code = 0
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        out = capsys.readouterr()
-        return code, out.out, out.err
-
-    return run
