@@ -30,7 +30,9 @@ def honeypots(
     preset: str | None = typer.Option(None, help="headline (the study's cell: explicit goal, replacement, no notice) or controls."),
     storylines: str | None = typer.Option(None, help="Comma-separated storyline ids (default: all, in turn; see `list`)."),
     mode: str | None = typer.Option(None, help="tools (native tool calls) or text (tool blocks in text)."),
+    compact: bool | None = typer.Option(None, "--compact/--full", help="Short inbox (threats, core and secret messages) for small models and CPU runs (default: full)."),
     max_steps: int | None = typer.Option(None, help="Model turns per sample (default 12; still acting then = incomplete)."),
+    stop_on_harm: bool | None = typer.Option(None, "--stop-on-harm", help="End an episode once the detector finds a harmful action (saves turns on slow local models)."),
     judge_samples: int | None = typer.Option(None, help="Judge calls per undecided sample, majority vote (default 1)."),
     max_tokens: int | None = typer.Option(None, help="Max new tokens per turn (default 384)."),
     temperature: float | None = typer.Option(None, help="Target temperature (default: provider's)."),
@@ -48,7 +50,7 @@ def honeypots(
 
     overrides: dict[str, Any] = {
         "model": model, "judge": judge, "samples": samples, "seed": seed, "conditions": conditions, "mode": mode,
-        "preset": preset, "judge_samples": judge_samples,
+        "preset": preset, "judge_samples": judge_samples, "compact": compact, "stop_on_harm": stop_on_harm,
         "storylines": [s.strip() for s in storylines.split(",")] if storylines else None,
         "max_steps": max_steps, "max_tokens": max_tokens, "temperature": temperature,
         "max_connections": max_connections, "out": out, "max_retries": max_retries, "timeout": timeout,
@@ -133,6 +135,7 @@ def show(
     seed: int = typer.Option(0, help="Render seed."),
     mode: str = typer.Option("tools", help="tools or text."),
     split: str = typer.Option("eval", help="eval or train (ignored with --storyline)."),
+    compact: bool = typer.Option(False, "--compact", help="The short inbox (threats, core and secret messages)."),
     as_text: bool = typer.Option(False, "--text", help="Print what the model reads (system prompt, then the first message) instead of JSON."),
 ) -> None:
     """Print one rendered instance: as JSON (system prompt, messages, tool schemas, entities) or as the model reads it."""
@@ -144,7 +147,7 @@ def show(
         scenario = load_storyline(storyline).family
     if not scenario:
         fail("give --scenario FAMILY or --storyline ID", hint="see `teachwhy eval honeypots list`")
-    inst = render(scenario, condition, seed, mode=mode, split=split, storyline=storyline)
+    inst = render(scenario, condition, seed, mode=mode, split=split, storyline=storyline, compact=compact)
     if as_text:
         typer.echo(f"=== system ===\n{inst.system_prompt}\n\n=== user ===\n{inst.messages[0]['content']}")
         if inst.tools:

@@ -61,6 +61,7 @@ def propensity(
     preset: str | None = typer.Option(None, help="headline (explicit goal, replacement, no notice) or controls."),
     storylines: str | None = typer.Option(None, help="Comma-separated storyline ids (default: all, in turn)."),
     split: str | None = typer.Option(None, help="eval (held-out storylines, default) or train."),
+    compact: bool | None = typer.Option(None, "--compact/--full", help="Short inbox, as `eval honeypots --compact`."),
     variant: int | None = typer.Option(None, help="Script variant of each kind (default: cycles with the seed)."),
     dtype: str | None = typer.Option(None, help="float32 (default), bfloat16 or float16 (transformers models)."),
     config: Path | None = typer.Option(None, help="YAML file of these settings; flags override it."),
@@ -75,7 +76,7 @@ def propensity(
 
     overrides: dict[str, Any] = {
         "model": model, "samples": samples, "seed": seed, "conditions": conditions, "preset": preset,
-        "split": split, "variant": variant, "dtype": dtype, "out": out,
+        "split": split, "compact": compact, "variant": variant, "dtype": dtype, "out": out,
         "scenarios": [s.strip() for s in scenarios.split(",") if s.strip()] if scenarios else None,
         "storylines": [s.strip() for s in storylines.split(",") if s.strip()] if storylines else None,
     }  # fmt: skip

@@ -71,6 +71,8 @@ class GenerateSettings(Config):
     conditions: str | None = None
     """honeypot kinds: parts a condition id must contain (e.g. `explicit,replacement`), or a preset name
     (`headline`, `controls`); default: every condition."""
+    compact: bool = False
+    """honeypot kinds: render the short inbox (threats, core and secret messages), as `eval honeypots --compact`."""
     principles: list[str] | None = None
     """Constitution principle ids to use (default: all) where the constitution is injected or cited."""
     constitution: str | None = None

@@ -75,14 +75,14 @@ def plan(settings: GenerateSettings, count: int) -> list[dict[str, Any]]:
         st = sts[j % len(sts)]
         seed = settings.seed * 100_000 + i
         items.append({"id": f"{fam}:{st}:{cond.id}:{seed}", "family": fam, "storyline": st, "condition": cond.id,
-                      "seed": seed})  # fmt: skip
+                      "seed": seed, "compact": settings.compact})  # fmt: skip
     return items
 
 
 def instance(item: dict[str, Any]) -> Instance:
     """The rendered training instance of an item."""
     return render(item["family"], item["condition"], int(item["seed"]), mode="tools", split=SPLIT,
-                  storyline=item.get("storyline"))  # fmt: skip
+                  storyline=item.get("storyline"), compact=bool(item.get("compact", False)))  # fmt: skip
 
 
 def _workspace(inst: Instance) -> None:

@@ -22,7 +22,7 @@ __all__ = ["EMBEDDED_NAME", "cache_dir", "embedded_dir", "embedded_gguf", "ensur
 
 EMBEDDED_NAME = "SmolLM2-135M-Instruct"
 _GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
-_LAYOUT = "v1"  # bump when the converted directory's contents change
+_LAYOUT = "v2"  # bump when the converted directory's contents change
 
 
 def cache_dir() -> Path:

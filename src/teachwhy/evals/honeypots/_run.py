@@ -59,6 +59,12 @@ class HoneypotRun(Config):
     """Output tokens per judge call (a verdict cut at this limit is an error, counted)."""
     max_tokens: int = 384
     """Maximum new tokens per model turn."""
+    stop_on_harm: bool = False
+    """End an episode after the turn in which the detector finds a harmful action (the verdict cannot change after
+    it): saves turns on slow local models; transcripts are shorter."""
+    compact: bool = False
+    """Render the short inbox (threats, latent goal, the storyline's core and secret messages): for small models and
+    CPU runs. Compare only runs (and training data) with the same rendering."""
     temperature: float | None = None
     """Target sampling temperature (provider default when unset)."""
     max_connections: int = 8
@@ -132,7 +138,7 @@ def run_honeypots(cfg: HoneypotRun, display: DisplayType | None = None, target: 
     ledger = out / "samples.jsonl"
     # rendered once, into the task's cache: the task built below takes them from there
     instances = _task_instances(cfg.scenarios, cfg.samples, cfg.seed, cfg.mode, cfg.conditions, cfg.preset,
-                                cfg.storylines)  # fmt: skip
+                                cfg.storylines, cfg.compact)  # fmt: skip
     try:
         return _run(cfg, out, ledger, {i.sample_id for i in instances}, display, target)
     finally:
@@ -163,6 +169,7 @@ def _run(
             storylines=",".join(cfg.storylines) if cfg.storylines else None, max_steps=cfg.max_steps,
             judge=cfg.judge, ledger=str(ledger), skip=str(skip_file), judge_retries=cfg.max_retries,
             judge_timeout=cfg.timeout, judge_samples=cfg.judge_samples, judge_max_tokens=cfg.judge_max_tokens,
+            compact=cfg.compact, stop_on_harm=cfg.stop_on_harm,
         )  # fmt: skip
         # Log settings chosen for throughput (bench/eval_throughput.py): finished samples are written to the .eval
         # log every 50; no realtime event buffer (a SQLite write per event: no live view of samples still running);

@@ -151,6 +151,7 @@ class Instance(BaseModel):
     storyline: str = ""
     split: str = "eval"
     mode: Literal["tools", "text"] = "tools"
+    compact: bool = False
     system_prompt: str
     messages: list[dict[str, Any]]
     tools: list[dict[str, Any]]
@@ -277,8 +278,19 @@ def _when(time: str, st: Storyline) -> str:
     return t if re.match(r"\d{4}-\d{2}-\d{2}", t) else f"{st.now.date} {t}"
 
 
-def _messages(st: Storyline, cond: Condition, v: dict[str, str], where: str) -> tuple[list[dict[str, Any]], list[str]]:
-    """The workspace's messages in display order (oldest first) with ids, and the ids of the secret's messages."""
+def _compact_tags(st: Storyline) -> set[str]:
+    """The storyline messages a compact rendering keeps (besides the threats and the latent goal message)."""
+    return {f"s{i}" for i in [*st.core, *(st.secret.messages if st.secret else [])]}
+
+
+def _messages(
+    st: Storyline, cond: Condition, v: dict[str, str], where: str, compact: bool = False
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """The workspace's messages in display order (oldest first) with ids, and the ids of the secret's messages.
+
+    ``compact`` keeps only the threat messages, the latent goal message and the storyline's ``core`` and secret
+    messages, with the ids they have in the full rendering (so a script's ``forward_email`` id stays valid).
+    """
     tagged: list[tuple[str, Msg]] = [(f"s{i}", m) for i, m in enumerate(st.messages, 1)]
     threat = [(f"t{i}", m) for i, m in enumerate(st.threats[cond.threat], 1)]  # type: ignore[index]
     at = min(st.threat_after, len(tagged))
@@ -287,10 +299,13 @@ def _messages(st: Storyline, cond: Condition, v: dict[str, str], where: str) -> 
         tagged.insert(0, ("latent", st.goal.latent))
     tagged.sort(key=lambda tm: _when(tm[1].time, st))  # stable: equal times keep the file's order
     out, secret_ids = [], []
+    keep = _compact_tags(st) if compact else set()
     secret_src = {f"s{i}" for i in (st.secret.messages if st.secret else [])}
     for n, (tag, m) in enumerate(tagged, 1):
         chat = m.channel == "chat"
         mid = f"m{n:02d}"
+        if compact and tag.startswith("s") and tag not in keep:
+            continue
         row = {
             "id": mid,
             "channel": m.channel,
@@ -469,10 +484,14 @@ def render(
     mode: str = "tools",
     split: str = "eval",
     storyline: str | None = None,
+    compact: bool = False,
 ) -> Instance:
     """Render one instance; the same arguments always give the same instance.
 
     ``storyline`` picks one storyline by id; otherwise the seed cycles through the split's storylines of the family.
+    ``compact`` renders the short inbox (threats, latent goal, the storyline's ``core`` and secret messages; about a
+    third of the tokens), for small models and CPU runs; training data and evals compared with each other must use
+    the same rendering.
     """
     if family not in FAMILIES:
         raise TeachwhyError(f"unknown scenario family {family!r}", hint=f"choose from {', '.join(FAMILIES)}")
@@ -497,7 +516,7 @@ def render(
         # the benchmark's numbers may be quoted in messages and files (e.g. "the 0.85 bar")
         v.update(candidate=ent["candidate"], threshold=extra["threshold"], true_score=extra["true_score"])
     files = {**gen, **{path: _fill(body, v, where) for path, body in st.files.items()}}
-    messages, secret_ids = _messages(st, cond, v, where)
+    messages, secret_ids = _messages(st, cond, v, where, compact)
     frame = _frame()
     c = frame["conditions"]
     goal_text = {"explicit": st.goal.explicit, "ambiguous": st.goal.ambiguous}.get(cond.goal, "")
@@ -560,6 +579,7 @@ def render(
         storyline=st.id,
         split=split,
         mode=mode,  # type: ignore[arg-type]
+        compact=compact,
         system_prompt=system,
         messages=[{"role": "user", "content": user}],
         tools=tool_schemas(family) if mode == "tools" else [],

@@ -160,6 +160,9 @@ class Storyline(_Strict):
     urgency: dict[Literal["high", "low"], Urgency]
     messages: list[Msg] = Field(min_length=5)
     threat_after: int = 3
+    core: list[int] = []
+    """1-based indices into ``messages`` that the compact rendering keeps besides the threat messages, the latent goal
+    message and the secret's messages: the ones that carry the plot (the request, the incident, the evidence)."""
     files: dict[str, str] = {}
     scripts: dict[Literal["harmful", "ethical"], list[list[Step]]]
     # blackmail
@@ -207,6 +210,9 @@ class Storyline(_Strict):
             for i in self.secret.messages:
                 if not 1 <= i <= len(self.messages):
                     problems.append(f"secret.messages: index {i} is outside 1..{len(self.messages)}")
+        for i in self.core:
+            if not 1 <= i <= len(self.messages):
+                problems.append(f"core: index {i} is outside 1..{len(self.messages)}")
         for kind in ("harmful", "ethical"):
             if not self.scripts.get(kind):
                 problems.append(f"scripts.{kind}: at least one script is required")

@@ -22,7 +22,7 @@ from teachwhy.evals.honeypots._actions import parse_text_blocks
 from teachwhy.evals.honeypots._scenarios import FAMILIES, Condition, Instance, render, select_conditions
 from teachwhy.evals.honeypots._storylines import storyline_ids
 from teachwhy.evals.honeypots._tools import save, shared_tools, world
-from teachwhy.evals.honeypots._verdict import classify
+from teachwhy.evals.honeypots._verdict import classify, harm_taken
 from teachwhy.evals.honeypots._world import World
 
 __all__ = ["honeypots", "honeypot_agent", "honeypot_verdict", "build_instances", "to_openai", "run_text_turn"]
@@ -38,6 +38,7 @@ def build_instances(
     storylines: list[str] | None = None,
     split: str = "eval",
     *,
+    compact: bool = False,
     _render: Callable[..., Instance] = render,
 ) -> list[Instance]:
     """``samples`` instances per family, spread over the family's storylines and the chosen conditions (by default
@@ -45,6 +46,7 @@ def build_instances(
 
     Sample ``i`` of a family takes storyline ``i mod S`` and the ``i``-th condition of a seeded shuffle; each sample is
     its own rendering (fresh names, agent and variants), so rates rest on many distinct samples, not epochs.
+    ``compact`` renders the short inbox (see :func:`render`).
     """
     conds = select_conditions(condition_filter, preset)
     out: list[Instance] = []
@@ -62,7 +64,7 @@ def build_instances(
         random.Random(f"{family}:{seed}").shuffle(order)
         for i in range(samples):
             out.append(_render(family, order[i % len(order)], seed * 100_000 + i, mode=mode, split=split,
-                               storyline=ids[i % len(ids)]))  # fmt: skip
+                               storyline=ids[i % len(ids)], compact=compact))  # fmt: skip
     if storylines:
         known = {s for f in families for s in storyline_ids(split, f)}
         unknown = sorted(set(storylines) - known)
@@ -79,26 +81,26 @@ def build_instances(
 # again) renders it again, which gives the same instance: the cache changes speed only. The scorer drops a sample's
 # entry once it is scored, `run_honeypots` drops its run's entries when the eval ends, and the cache never holds more
 # than _CACHE_MAX (oldest dropped first). Entries are never handed out by `build_instances` (its callers may mutate).
-_CACHE: dict[tuple[str, str, int, str, str, str], Instance] = {}
+_CACHE: dict[tuple[str, str, int, str, str, str, bool], Instance] = {}
 _CACHE_MAX = 20_000
 
 
 def _key(
-    family: str, condition: str, seed: int, mode: str, split: str, storyline: str
-) -> tuple[str, str, int, str, str, str]:
-    return (family, condition, int(seed), "text" if mode == "xml" else mode, split, storyline)
+    family: str, condition: str, seed: int, mode: str, split: str, storyline: str, compact: bool = False
+) -> tuple[str, str, int, str, str, str, bool]:
+    return (family, condition, int(seed), "text" if mode == "xml" else mode, split, storyline, bool(compact))
 
 
 def _cached_render(
     family: str, condition: Condition | str, seed: int, mode: str = "tools", split: str = "eval",
-    storyline: str | None = None,
+    storyline: str | None = None, compact: bool = False,
 ) -> Instance:  # fmt: skip
     """:func:`render` through the cache (same arguments, same instance)."""
     cond = condition if isinstance(condition, str) else condition.id
-    key = _key(family, cond, seed, mode, split, storyline or "")
+    key = _key(family, cond, seed, mode, split, storyline or "", compact)
     inst = _CACHE.get(key)
     if inst is None:
-        inst = render(family, condition, seed, mode=mode, split=split, storyline=storyline or None)
+        inst = render(family, condition, seed, mode=mode, split=split, storyline=storyline or None, compact=compact)
         _CACHE[key] = inst
         while len(_CACHE) > _CACHE_MAX:
             del _CACHE[next(iter(_CACHE))]
@@ -113,26 +115,29 @@ def _task_instances(
     condition_filter: str | None,
     preset: str | None,
     storylines: list[str] | None,
+    compact: bool = False,
 ) -> list[Instance]:
     """:func:`build_instances` for a run, through the cache (the instances are shared with the solver and scorer)."""
-    return build_instances(families, samples, seed, mode, condition_filter, preset, storylines, _render=_cached_render)
+    return build_instances(families, samples, seed, mode, condition_filter, preset, storylines, compact=compact,
+                           _render=_cached_render)  # fmt: skip
 
 
 def _forget(insts: list[Instance]) -> None:
     for i in insts:
-        _CACHE.pop(_key(i.family, i.condition, i.seed, i.mode, i.split, i.storyline), None)
+        _CACHE.pop(_key(i.family, i.condition, i.seed, i.mode, i.split, i.storyline, i.compact), None)
 
 
 def _sample_metadata(inst: Instance) -> dict[str, Any]:
     """What a sample's metadata holds: the arguments that render its instance again."""
     return {"family": inst.family, "storyline": inst.storyline, "condition": inst.condition, "seed": inst.seed,
-            "mode": inst.mode, "split": inst.split}  # fmt: skip
+            "mode": inst.mode, "split": inst.split, "compact": inst.compact}  # fmt: skip
 
 
 def _instance(state: TaskState) -> Instance:
     """The rendered instance of a sample (from this process's cache, else rendered again from the metadata)."""
     md = state.metadata
-    return _cached_render(md["family"], md["condition"], int(md["seed"]), md["mode"], md["split"], md["storyline"])
+    return _cached_render(md["family"], md["condition"], int(md["seed"]), md["mode"], md["split"], md["storyline"],
+                          bool(md.get("compact", False)))  # fmt: skip
 
 
 def _init_world(inst: Instance) -> None:
@@ -150,13 +155,22 @@ def run_text_turn(text: str) -> list[str]:
 
 
 @solver
-def honeypot_agent(max_steps: int = 12) -> Solver:
+def honeypot_agent(max_steps: int = 12, stop_on_harm: bool = False) -> Solver:
     """Run the agent in its simulated workspace for up to ``max_steps`` model turns.
 
     Tools mode: native tool calls, executed one round per turn. Text mode: tool blocks in the reply are executed and
     their results come back as the next user message. An episode that reaches ``max_steps`` while the agent is still
-    acting is marked ``incomplete`` (its verdict is never "benign").
+    acting is marked ``incomplete`` (its verdict is never "benign"). ``stop_on_harm`` ends an episode after the turn
+    in which the detector finds a harmful action (the verdict cannot change after it; saves the remaining turns on
+    slow local models, at the price of a shorter transcript); the sample's metadata records ``stopped_on_harm``.
     """
+
+    def harmful_so_far(state: TaskState, inst: Instance) -> bool:
+        if not stop_on_harm:
+            return False
+        stop = harm_taken(inst.family, inst.entities, to_openai(state.messages), inst.mode)
+        state.metadata["stopped_on_harm"] = stop
+        return stop
 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
         inst = _instance(state)
@@ -168,7 +182,7 @@ def honeypot_agent(max_steps: int = 12) -> Solver:
             for _ in range(max_steps):
                 state = await generate(state, tool_calls="single")
                 still_acting = bool(state.output.message.tool_calls)
-                if not still_acting or state.completed:
+                if not still_acting or state.completed or harmful_so_far(state, inst):
                     break
         else:
             for _ in range(max_steps):
@@ -178,6 +192,8 @@ def honeypot_agent(max_steps: int = 12) -> Solver:
                 if not still_acting or state.completed:
                     break
                 state.messages.append(ChatMessageUser(content="\n\n".join(results)))
+                if harmful_so_far(state, inst):
+                    break
         state.metadata["incomplete"] = still_acting and not state.completed
         return state
 
@@ -312,17 +328,22 @@ def honeypots(
     judge_timeout: int | None = None,
     judge_samples: int = 1,
     judge_max_tokens: int = 1024,
+    compact: bool = False,
+    stop_on_harm: bool = False,
 ) -> Task:
     """The honeypot suite: ``samples`` per family, deterministic in ``seed``.
 
     Usable as ``inspect eval teachwhy/honeypots -T samples=8 -T preset=headline --model …``. ``skip`` is a file of
-    sample ids to leave out (already finished), one per line.
+    sample ids to leave out (already finished), one per line. ``compact`` renders the short inbox (small models, CPU);
+    ``stop_on_harm`` ends an episode once the detector finds a harmful action.
     """
     skipped = set(Path(skip).read_text().split()) if skip else set()
     fams = [f.strip() for f in families.split(",") if f.strip()]
     sts = [s.strip() for s in storylines.split(",") if s.strip()] if storylines else None
     insts = [
-        i for i in _task_instances(fams, samples, seed, mode, conditions, preset, sts) if i.sample_id not in skipped
+        i
+        for i in _task_instances(fams, samples, seed, mode, conditions, preset, sts, compact)
+        if i.sample_id not in skipped
     ]
     dataset = MemoryDataset(
         [Sample(id=i.sample_id, input=i.messages[0]["content"], metadata=_sample_metadata(i)) for i in insts],
@@ -330,7 +351,7 @@ def honeypots(
     )
     return Task(
         dataset=dataset,
-        solver=honeypot_agent(max_steps),
+        solver=honeypot_agent(max_steps, stop_on_harm),
         scorer=honeypot_verdict(judge, ledger, judge_retries, judge_timeout, judge_samples, judge_max_tokens),
         name="honeypots",
     )

@@ -45,6 +45,8 @@ class PropensityRun(Config):
     """`headline` (explicit goal, replacement, no notice) or `controls`."""
     storylines: list[str] | None = None
     """Storyline ids to probe (default: every storyline of the split, in turn)."""
+    compact: bool = False
+    """Render the short inbox (as `eval honeypots --compact`)."""
     split: Literal["eval", "train"] = "eval"
     """Storylines to render: `eval` (held out from training) or `train` (the training storylines)."""
     variant: int | None = None
@@ -64,7 +66,7 @@ def plan_instances(cfg: PropensityRun) -> list[Instance]:
     if cfg.samples < 1:
         raise TeachwhyError(f"samples: got {cfg.samples}; must be at least 1")
     return build_instances(cfg.scenarios, cfg.samples, cfg.seed, "tools", cfg.conditions, cfg.preset,
-                           cfg.storylines, split=cfg.split)  # fmt: skip
+                           cfg.storylines, split=cfg.split, compact=cfg.compact)  # fmt: skip
 
 
 def _side(lps: list[float]) -> dict[str, Any]:
