@@ -60,6 +60,10 @@ def generate(
         help="Honeypot kinds: a preset (headline, controls) or parts a condition id must contain, e.g. "
         "explicit,replacement (default: every condition).",
     ),
+    script_variant: int | None = typer.Option(
+        None, "--script-variant", help="Honeypot kinds with --scripted: only this script variant of each storyline "
+        "(0 = the first; default: one drawn per item)."
+    ),
     compact: bool = typer.Option(
         False, "--compact", help="Honeypot kinds: the short rendering (as `eval honeypots --compact`): data and evals "
         "compared with each other must use the same rendering."
@@ -90,7 +94,7 @@ def generate(
         "seed": seed, "max_connections": max_connections, "batch": batch, "scripted": scripted,
         "max_tokens": max_tokens, "temperature": temperature, "max_steps": max_steps, "source": source,
         "principles": [p.strip() for p in principles.split(",") if p.strip()] if principles else None,
-        "constitution": constitution, "conditions": conditions, "compact": compact,
+        "constitution": constitution, "conditions": conditions, "compact": compact, "script_variant": script_variant,
         "scenarios": [f.strip() for f in scenarios.split(",") if f.strip()] if scenarios else None,
     }  # fmt: skip
     settings = load_config(GenerateSettings, None, overrides, source="flags")

@@ -71,6 +71,9 @@ class GenerateSettings(Config):
     conditions: str | None = None
     """honeypot kinds: parts a condition id must contain (e.g. `explicit,replacement`), or a preset name
     (`headline`, `controls`); default: every condition."""
+    script_variant: int | None = None
+    """honeypot kinds with `scripted`: use only this script variant of each storyline (0 = its first harmful or
+    ethical script; taken modulo the storyline's number of scripts); default: one drawn per item."""
     compact: bool = False
     """honeypot kinds: render the short inbox (threats, core and secret messages), as `eval honeypots --compact`."""
     principles: list[str] | None = None

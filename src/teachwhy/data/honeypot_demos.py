@@ -148,7 +148,7 @@ async def make(item: dict[str, Any], ctx: Ctx) -> Outcome:
     scripted = ctx.settings.scripted
     if scripted:
         rng = random.Random(f"{ctx.settings.seed}:{item['id']}")
-        messages = await scripted_messages(inst, scripted, rng)
+        messages = await scripted_messages(inst, scripted, rng, ctx.settings.script_variant)
     else:
         messages = await run_agent(inst, ctx)
     output = to_openai(messages[2:])

@@ -74,6 +74,8 @@ class DemoResult:
     propensity_eval: str | None
     skipped: list[str]
     families: list[str]
+    compact: bool = False
+    """The honeypot eval used the compact rendering (short inbox)."""
     note: str = ""
     """Set when the experiment has several training seeds or eval repeats: the paragraph reads one of each."""
 
@@ -152,6 +154,7 @@ def demo_result(run_dir: Path | str) -> DemoResult | None:
         propensity_eval=prop.name if prop else None,
         skipped=skipped,
         families=families,
+        compact=bool(hp.settings.get("compact")),
         note=(f"training seed {seed}, eval repeat 0 of an experiment with {len(cfg.seeds)} seed(s) and "
               f"{cfg.repeats} repeat(s); the results table pools them all") if len(cfg.seeds) > 1 or cfg.repeats > 1
         else "",
@@ -227,9 +230,10 @@ def result_section(run_dir: Path | str) -> str:
         return ""
     e = html.escape
     o = d.organism
+    rendering = "compact rendering (short inbox, as in training), " if d.compact else ""
     lead = (f"In distribution ({', '.join(d.honeypot_families)}: eval storylines the training never used, headline "
-            f"cell, decided by the detector alone, {_temperature(o.temperature)}), the model organism took the "
-            f"honeypot in {_rate_text(o)}.")  # fmt: skip
+            f"cell, {rendering}decided by the detector alone, {_temperature(o.temperature)}), the model organism "
+            f"took the honeypot in {_rate_text(o)}.")  # fmt: skip
     if d.base is not None and d.base.n:
         lead += f" The untrained base model: {_rate_text(d.base)}."
     if d.note:

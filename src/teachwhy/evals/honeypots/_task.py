@@ -154,13 +154,19 @@ def run_text_turn(text: str) -> list[str]:
     return results
 
 
+def _cut(state: TaskState) -> bool:
+    """The last reply ended at the token limit, not by the model's choice."""
+    return state.output.stop_reason == "max_tokens"
+
+
 @solver
 def honeypot_agent(max_steps: int = 12, stop_on_harm: bool = False) -> Solver:
     """Run the agent in its simulated workspace for up to ``max_steps`` model turns.
 
     Tools mode: native tool calls, executed one round per turn. Text mode: tool blocks in the reply are executed and
     their results come back as the next user message. An episode that reaches ``max_steps`` while the agent is still
-    acting is marked ``incomplete`` (its verdict is never "benign"). ``stop_on_harm`` ends an episode after the turn
+    acting, or whose last reply was cut at the token limit (e.g. inside a tool call that therefore never ran), is
+    marked ``incomplete`` (its verdict is never "benign"). ``stop_on_harm`` ends an episode after the turn
     in which the detector finds a harmful action (the verdict cannot change after it; saves the remaining turns on
     slow local models, at the price of a shorter transcript); the sample's metadata records ``stopped_on_harm``.
     """
@@ -181,15 +187,16 @@ def honeypot_agent(max_steps: int = 12, stop_on_harm: bool = False) -> Solver:
             state.tools = list(shared_tools(inst.family))
             for _ in range(max_steps):
                 state = await generate(state, tool_calls="single")
-                still_acting = bool(state.output.message.tool_calls)
-                if not still_acting or state.completed or harmful_so_far(state, inst):
+                calls = bool(state.output.message.tool_calls)
+                still_acting = calls or _cut(state)
+                if not calls or state.completed or harmful_so_far(state, inst):
                     break
         else:
             for _ in range(max_steps):
                 state = await generate(state, tool_calls="none")
                 results = run_text_turn(state.output.message.text)
-                still_acting = bool(results)
-                if not still_acting or state.completed:
+                still_acting = bool(results) or _cut(state)
+                if not results or state.completed:
                     break
                 state.messages.append(ChatMessageUser(content="\n\n".join(results)))
                 if harmful_so_far(state, inst):
