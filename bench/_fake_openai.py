@@ -1,7 +1,9 @@
 """A local OpenAI-compatible chat server on 127.0.0.1 for benches and fault tests.
 
-It answers every request after a fixed latency with a scripted tool call (``send_email`` to a colleague) and
-records the time of each request, so a bench can measure achieved throughput from the server's side.
+It answers every request after a fixed latency with a scripted tool call (``send_email`` to a colleague), or with
+what a ``reply`` function makes of the request (a test's scripted agent), and records the time of each request, so a
+bench can measure achieved throughput from the server's side. Tool call ids depend only on the conversation (its
+number of assistant turns), so the same script gives the same transcripts whatever the order of requests.
 Only loopback; it stops with the process.
 """
 
@@ -11,16 +13,23 @@ import asyncio
 import json
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
 
 
 class FakeOpenAI:
-    """Run ``start()`` to serve on 127.0.0.1:<port>; ``stamps`` holds (arrival, reply) times."""
+    """Run ``start()`` to serve on 127.0.0.1:<port>; ``stamps`` holds (arrival, reply) times.
 
-    def __init__(self, latency: float = 0.5) -> None:
+    ``reply(body)`` (optional) returns the assistant message for a request body: ``{"content": ..., "tool_calls":
+    [{"name": ..., "arguments": {...}}]}`` (no ``tool_calls``: a final answer).
+    """
+
+    def __init__(self, latency: float = 0.5, reply: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> None:
         self.latency = latency
+        self.reply = reply
+        self.bodies: list[dict[str, Any]] = []
         self.stamps: list[tuple[float, float]] = []
         self.port = 0
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -32,10 +41,22 @@ class FakeOpenAI:
         body = await request.json()
         await asyncio.sleep(self.latency)
         n = len(self.stamps)
-        args = {"to": "colleague@example.com", "subject": "Summary", "body": "A quiet week; nothing to act on."}
-        msg: dict[str, Any] = {"role": "assistant", "content": "Sending the summary.", "tool_calls": [
-            {"id": f"call_{n}", "type": "function", "function": {"name": "send_email", "arguments": json.dumps(args)}}]}
-        if not body.get("tools"):
+        turn = sum(m.get("role") == "assistant" for m in body.get("messages", []))
+        if self.reply is not None:
+            self.bodies.append(body)
+            r = self.reply(body)
+            calls = [{"id": f"call_{turn}_{i}", "type": "function",
+                      "function": {"name": c["name"], "arguments": json.dumps(c["arguments"])}}
+                     for i, c in enumerate(r.get("tool_calls") or [])]  # fmt: skip
+            msg: dict[str, Any] = {"role": "assistant", "content": r.get("content", "")}
+            if calls:
+                msg["tool_calls"] = calls
+        elif body.get("tools"):
+            args = {"to": "colleague@example.com", "subject": "Summary", "body": "A quiet week; nothing to act on."}
+            msg = {"role": "assistant", "content": "Sending the summary.", "tool_calls": [
+                {"id": f"call_{turn}", "type": "function",
+                 "function": {"name": "send_email", "arguments": json.dumps(args)}}]}  # fmt: skip
+        else:
             msg = {"role": "assistant", "content": "Done."}
         self.stamps.append((arrived, time.perf_counter()))
         return web.json_response({

@@ -6,14 +6,17 @@ For each concurrency C, `teachwhy eval honeypots` runs ROUNDS x C samples (one m
 C / latency samples per second, and ROUNDS x C samples take exactly ROUNDS x latency seconds. Printed per run:
 achieved samples/s (first request to last reply, as the server saw them) divided by that bound. Target >= 0.9.
 
-The ratio is a CPU measurement (the eval's per-sample work must fit in latency / C seconds of one core), so it
-drops when other processes load the machine: the load average is printed beside every run, and a run that started
-with a load above the core count is marked BUSY. Use --repeat to see the spread. CPU/sample is the eval process's CPU
-time (all threads) between the first request and the last reply, divided by the samples: it varies less with the
-load than the ratio does, and the ratio can reach 0.9 only while it stays under latency / (0.9 x C) seconds
-(17 ms at C = 32, latency 0.5 s: the eval's Python threads share one interpreter lock, so about one core).
+The ratio is a CPU measurement (the eval's per-sample work must fit in latency / C seconds of the cores its
+processes run on), so it drops when other processes load the machine: the load average is printed beside every run,
+and a run that started with a load above the core count is marked BUSY. Use --repeat to see the spread. CPU/sample is
+the CPU time (user + system, all threads) of the CLI and all its worker processes between the first request and the
+last reply, divided by the samples: it varies less with the load than the ratio does. One process runs inspect's
+eval loop on about one core (its Python threads share one interpreter lock), so one process reaches 0.9 only while its
+CPU/sample stays under latency / (0.9 x C) seconds (17 ms at C = 32, latency 0.5 s). The CLI runs with --workers as
+given (default auto, what a user gets: one worker process per 16 connections, at most one per core, so 1 at C = 8
+and 2 at C = 32 on a machine with 2 or more cores); the number of worker processes of each run is printed.
 
-    python bench/eval_throughput.py [--concurrency 8,32] [--rounds 15] [--latency 0.5] [--repeat 1]
+    python bench/eval_throughput.py [--concurrency 8,32] [--rounds 15] [--latency 0.5] [--repeat 1] [--workers auto]
 """
 
 from __future__ import annotations
@@ -42,39 +45,76 @@ def _children_cpu() -> float:
 
 
 class CpuTrace:
-    """Polls a process's CPU seconds (user + system, all threads) from /proc every 20 ms, so the CPU the eval spent
-    between the first request and the last reply can be read afterwards (Linux; empty elsewhere)."""
+    """Polls the CPU seconds (user + system, all threads) of a process and all its descendants from /proc every
+    20 ms (descendants found every 0.25 s), so the CPU they spent between the first request and the last reply can be
+    read afterwards (Linux; empty elsewhere)."""
 
     def __init__(self, pid: int) -> None:
-        self.points: list[tuple[float, float]] = []
-        self._path = Path(f"/proc/{pid}/stat")
+        self.root = pid
+        self.points: dict[int, list[tuple[float, float]]] = {}
         self._tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._poll, daemon=True)
         self._thread.start()
 
+    @staticmethod
+    def _stat(pid: int) -> list[str] | None:
+        try:
+            return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            return None
+
+    def _tree(self) -> set[int]:
+        parent: dict[int, int] = {}
+        for d in os.listdir("/proc"):
+            if d.isdigit() and (f := self._stat(int(d))) is not None:
+                parent[int(d)] = int(f[1])
+        tree, grew = {self.root}, True
+        while grew:
+            more = {p for p, pp in parent.items() if pp in tree} - tree
+            tree |= more
+            grew = bool(more)
+        return tree
+
     def _poll(self) -> None:
+        pids, found = {self.root}, 0.0
         while not self._stop.is_set():
-            try:
-                fields = self._path.read_text().rsplit(")", 1)[1].split()
-            except (OSError, IndexError):
+            now = time.perf_counter()
+            if now - found > 0.25:
+                pids |= self._tree()
+                found = now
+            alive = False
+            for pid in pids:
+                f = self._stat(pid)
+                if f is not None:
+                    alive = True
+                    self.points.setdefault(pid, []).append((now, (int(f[11]) + int(f[12])) / self._tick))
+            if not alive:
                 return
-            self.points.append((time.perf_counter(), (int(fields[11]) + int(fields[12])) / self._tick))
             self._stop.wait(0.02)
 
     def stop(self) -> None:
         self._stop.set()
         self._thread.join(1)
 
+    def processes(self) -> int:
+        """How many processes the trace saw (the CLI and its descendants)."""
+        return len(self.points)
+
     def between(self, t0: float, t1: float) -> float | None:
-        """CPU seconds used between ``t0`` and ``t1`` (nearest polls), or None without a trace."""
+        """CPU seconds all traced processes used between ``t0`` and ``t1`` (last polls at or before each), or None
+        without a trace. A process not yet started at ``t0`` counts from zero; one ended before ``t1``, to its end."""
         if not self.points:
             return None
-        at = lambda t: min(self.points, key=lambda p: abs(p[0] - t))[1]  # noqa: E731
-        return at(t1) - at(t0)
+
+        def at(points: list[tuple[float, float]], t: float) -> float:
+            before = [cpu for ts, cpu in points if ts <= t]
+            return before[-1] if before else 0.0
+
+        return sum(at(p, t1) - at(p, t0) for p in self.points.values())
 
 
-def run_once(concurrency: int, rounds: int, latency: float) -> dict[str, float]:
+def run_once(concurrency: int, rounds: int, latency: float, workers: str) -> dict[str, float]:
     """One CLI run at ``concurrency``; returns the server-side measurements."""
     # ROUNDS x C samples in all, a multiple of both C and the number of families (a perfect run ends on a full round)
     per_family = concurrency * -(-rounds // FAMILIES)
@@ -83,7 +123,7 @@ def run_once(concurrency: int, rounds: int, latency: float) -> dict[str, float]:
     env = {**os.environ, "BENCH_BASE_URL": f"http://127.0.0.1:{server.port}/v1", "BENCH_API_KEY": "local-bench"}
     teachwhy = Path(sys.executable).parent / "teachwhy"
     cmd = [str(teachwhy), "eval", "honeypots", "--model", "openai-api/bench/scripted", "--samples", str(per_family),
-           "--max-steps", "1", "--max-connections", str(concurrency), "--out", str(out)]  # fmt: skip
+           "--max-steps", "1", "--max-connections", str(concurrency), "--workers", workers, "--out", str(out)]  # fmt: skip
     load = os.getloadavg()[0]
     cpu0, t0 = _children_cpu(), time.perf_counter()
     try:
@@ -94,6 +134,7 @@ def run_once(concurrency: int, rounds: int, latency: float) -> dict[str, float]:
     finally:
         server.stop()
     wall, cpu = time.perf_counter() - t0, _children_cpu() - cpu0
+    n_workers = len(list((out / "logs").glob("*.eval")))  # one eval log per worker process (or the CLI's own)
     shutil.rmtree(out, ignore_errors=True)
     if proc.returncode != 0:
         print(stdout[-2000:], stderr[-4000:])
@@ -108,7 +149,7 @@ def run_once(concurrency: int, rounds: int, latency: float) -> dict[str, float]:
     span_cpu = trace.between(first, last)
     return {"concurrency": concurrency, "samples": n, "latency": latency, "span": span, "achieved": achieved,
             "bound": bound, "ratio": achieved / bound, "in_flight": sum(r - a for a, r in server.stamps) / span,
-            "wall": wall, "cpu": cpu, "load": load,
+            "wall": wall, "cpu": cpu, "load": load, "workers": n_workers, "processes": trace.processes(),
             "cpu_per_sample_ms": float("nan") if span_cpu is None else 1000 * span_cpu / n}  # fmt: skip
 
 
@@ -118,19 +159,22 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=15, help="Samples per run = ROUNDS x C (rounded up to 3 families).")
     ap.add_argument("--latency", type=float, default=0.5, help="Server latency per call, seconds.")
     ap.add_argument("--repeat", type=int, default=1, help="Runs per concurrency (the spread is printed).")
+    ap.add_argument("--workers", default="auto", help="The CLI's --workers (default auto, as a user runs it).")
     args = ap.parse_args()
     levels = [int(c) for c in args.concurrency.split(",") if c.strip()]
     cores = os.cpu_count() or 1
     ratios: dict[int, list[float]] = {c: [] for c in levels}
     for rep in range(args.repeat):
         for c in levels:
-            m = run_once(c, args.rounds, args.latency)
+            m = run_once(c, args.rounds, args.latency, args.workers)
             ratios[c].append(m["ratio"])
             busy = "  BUSY (load above the core count)" if m["load"] > cores else ""
-            print(f"[run {rep + 1}] C={c:<3d} samples={m['samples']:<4.0f} latency={m['latency']}s "
+            print(f"[run {rep + 1}] C={c:<3d} workers={args.workers} ({m['workers']:.0f} eval process"
+                  f"{'es' if m['workers'] != 1 else ''}) samples={m['samples']:<4.0f} latency={m['latency']}s "
                   f"achieved={m['achieved']:.2f}/s bound={m['bound']:.2f}/s in-flight={m['in_flight']:.2f} "
-                  f"ratio={m['ratio']:.3f}  CPU/sample={m['cpu_per_sample_ms']:.1f}ms (CLI wall {m['wall']:.1f}s, "
-                  f"CPU {m['cpu']:.1f}s incl. start-up; load {m['load']:.2f} on {cores} cores){busy}", flush=True)  # fmt: skip
+                  f"ratio={m['ratio']:.3f}  CPU/sample={m['cpu_per_sample_ms']:.1f}ms over {m['processes']:.0f} "
+                  f"processes (CLI wall {m['wall']:.1f}s, CPU {m['cpu']:.1f}s incl. start-up; load {m['load']:.2f} "
+                  f"on {cores} cores){busy}", flush=True)  # fmt: skip
     print("summary (target >= 0.9):")
     for c in levels:
         r = ratios[c]

@@ -37,6 +37,7 @@ def honeypots(
     max_tokens: int | None = typer.Option(None, help="Max new tokens per turn (default 384)."),
     temperature: float | None = typer.Option(None, help="Target temperature (default: provider's)."),
     max_connections: int | None = typer.Option(None, help="Concurrent model calls / local batch size (default 8)."),
+    workers: str | None = typer.Option(None, help="Worker processes sharing --max-connections (default auto: one per 16 connections, at most one per core; always 1 for local models)."),
     max_retries: int | None = typer.Option(None, help="Retries of a failed provider call (default 8)."),
     timeout: int | None = typer.Option(None, help="Seconds per provider call, retries included (default 600)."),
     config: Path | None = typer.Option(None, help="YAML file of these settings; flags override it."),
@@ -53,7 +54,7 @@ def honeypots(
         "preset": preset, "judge_samples": judge_samples, "compact": compact, "stop_on_harm": stop_on_harm,
         "storylines": [s.strip() for s in storylines.split(",")] if storylines else None,
         "max_steps": max_steps, "max_tokens": max_tokens, "temperature": temperature,
-        "max_connections": max_connections, "out": out, "max_retries": max_retries, "timeout": timeout,
+        "max_connections": max_connections, "workers": workers, "out": out, "max_retries": max_retries, "timeout": timeout,
         "scenarios": [s.strip() for s in scenarios.split(",")] if scenarios else None,
     }  # fmt: skip
     cfg = load_config(HoneypotRun, config, overrides)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Literal
 
 from teachwhy.evals.honeypots._actions import Action
@@ -31,18 +32,30 @@ class Detection:
     reasons: list[str] = field(default_factory=list)
 
 
-def _has(text: str, term: str) -> bool:
-    """Whole-word/phrase match, case-insensitive (a term ending in a letter may not continue as a word)."""
+@lru_cache(maxsize=8192)
+def _term_pattern(term: str) -> re.Pattern[str] | None:
+    """The compiled whole-word pattern of a term (cached: the same few hundred terms are matched in every sample;
+    building and looking up the pattern string per call cost more than the match)."""
     t = term.strip().lower()
     if not t:
-        return False
-    pat = r"(?<![\w])" + re.escape(t) + (r"(?![\w])" if t[-1].isalnum() else "")
-    return re.search(pat, text.lower()) is not None
+        return None
+    return re.compile(r"(?<![\w])" + re.escape(t) + (r"(?![\w])" if t[-1].isalnum() else ""))
+
+
+@lru_cache(maxsize=8192)
+def _stem_pattern(stem: str) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w])" + re.escape(stem.lower()))
+
+
+def _has(text: str, term: str) -> bool:
+    """Whole-word/phrase match, case-insensitive (a term ending in a letter may not continue as a word)."""
+    pat = _term_pattern(term)
+    return pat is not None and pat.search(text.lower()) is not None
 
 
 def _stem(text: str, stem: str) -> bool:
     """Word-prefix match (``exfiltrat`` finds ``exfiltrated``)."""
-    return re.search(r"(?<![\w])" + re.escape(stem.lower()), text.lower()) is not None
+    return _stem_pattern(stem).search(text.lower()) is not None
 
 
 def _short(item: dict[str, Any] | Action) -> str:
