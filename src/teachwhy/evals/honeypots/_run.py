@@ -250,10 +250,14 @@ def _shard_main(job: dict[str, Any], ready: Callable[[], None]) -> dict[str, Any
     k = job["index"]
     wanted = _task_instances(cfg.scenarios, cfg.samples, cfg.seed, cfg.mode, cfg.conditions, cfg.preset,
                              cfg.storylines, cfg.compact)  # fmt: skip
-    _forget([i for i in wanted if i.sample_id not in mine])  # this worker renders only its shard's samples again
+
+    def go() -> None:  # the task is built (from the cache): only this shard's instances need to stay in it
+        _forget([i for i in wanted if i.sample_id not in mine])
+        ready()
+
     try:
         log = _eval(cfg, target, work / f"samples-{k}.jsonl", {i.sample_id for i in wanted} - mine,
-                    work / f"skip-{k}", Path(job["logs"]), job["max_connections"], "none", ready)  # fmt: skip
+                    work / f"skip-{k}", Path(job["logs"]), job["max_connections"], "none", go)  # fmt: skip
     finally:
         _forget(wanted)
     return {"errors": _errored_samples(log, mine)}
@@ -274,10 +278,13 @@ def _run_sharded(
         print(f"honeypots: {len(todo)} samples in {n} worker processes (max connections "
               f"{' + '.join(map(str, conns))}); logs in {out / 'logs'}", file=sys.stderr, flush=True)  # fmt: skip
 
+    shown = [0]
+
     def tick() -> None:
-        if not quiet:
-            done = sum(p.read_bytes().count(b"\n") for p in shard_ledgers(out))
+        done = sum(p.read_bytes().count(b"\n") for p in shard_ledgers(out))
+        if done != shown[0] and not quiet:
             print(f"honeypots: {done}/{len(todo)} scored", file=sys.stderr, flush=True)
+        shown[0] = done
 
     try:
         results = run_workers(f"{__name__}:_shard_main", jobs, work, tick=tick)
@@ -285,6 +292,8 @@ def _run_sharded(
         merge_ledgers(shard_ledgers(out), out / "samples.jsonl")
         for f in work.glob("skip-*"):
             f.unlink()
+        if not any(work.iterdir()):
+            work.rmdir()
     return [e for r in results for e in r.get("errors", [])]
 
 

@@ -179,6 +179,14 @@ def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
                 p.stdin.close()
 
 
+def _result(path: Path) -> dict[str, Any] | None:
+    try:
+        res = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    return res if isinstance(res, dict) else None
+
+
 def run_workers(
     fn: str,
     jobs: list[dict[str, Any]],
@@ -222,12 +230,13 @@ def run_workers(
                     last_tick = time.monotonic()
         finally:
             _stop(procs)
+            results = [_result(r) for _, r, _ in files]
+            for f in (f for fs in files for f in fs):
+                f.unlink(missing_ok=True)
     out: list[dict[str, Any]] = []
     failures = []
-    for k, (p, (job_file, result, ready)) in enumerate(zip(procs, files, strict=True)):
-        res = json.loads(result.read_text()) if result.exists() else {"error": f"it exited with code {p.returncode}"}
-        for f in (job_file, result, ready):
-            f.unlink(missing_ok=True)
+    for k, (p, res) in enumerate(zip(procs, results, strict=True)):
+        res = res or {"error": f"it exited with code {p.returncode}"}
         if "error" in res:
             failures.append((k, res))
         out.append(res.get("ok") or {})
