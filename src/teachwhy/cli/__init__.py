@@ -30,7 +30,7 @@ app.add_typer(report.app, name="report")
 def demo(
     out: str = typer.Option("runs/demo", help="Output directory."),
 ) -> None:
-    """Run the main job on the embedded model (offline): model organism, three interventions, held-out blackmail
+    """Run the main job on the embedded model (offline): model organism, two interventions, held-out blackmail
     honeypots and propensity probes on every arm, then the report (experiments/demo.yaml; resumable)."""
     from teachwhy.experiments.demo import run_demo
 

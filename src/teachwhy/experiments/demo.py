@@ -1,6 +1,6 @@
 """``teachwhy demo``: the study's phenomenon on the embedded model, driven by ``experiments/demo.yaml``.
 
-Model organism (LoRA SFT on scripted harmful blackmail demonstrations from the training storylines) -> three
+Model organism (LoRA SFT on scripted harmful blackmail demonstrations from the training storylines) -> two
 interventions trained only on data the evals never saw -> every arm on the held-out blackmail honeypots (detector
 only) and on judge-free propensity probes of the held-out families -> the report, which leads with the result
 (organism rate -> each intervention's rate, Wilson intervals, exact paired tests). Resumable: kill it and run it

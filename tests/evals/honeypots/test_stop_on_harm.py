@@ -108,3 +108,20 @@ def test_a_reply_cut_at_the_token_limit_is_incomplete_not_benign(tmp_path: Path)
                         custom_outputs=lambda *a: ModelOutput.from_content("m", cut, stop_reason="stop"))  # fmt: skip
     bm2 = run_honeypots(cfg.model_copy(update={"out": str(tmp_path / "r2")}), display="none", target=target2)
     assert bm2["families"]["blackmail"]["incomplete"] == 0
+
+
+def test_a_reply_at_the_token_count_limit_is_incomplete_when_the_provider_reports_no_stop_reason(tmp_path: Path) -> None:
+    """inspect's hf provider leaves stop_reason 'unknown': a reply whose output tokens reach max_tokens is cut."""
+    from inspect_ai.model import ModelUsage
+
+    def out(tokens: int) -> Any:
+        o = ModelOutput.from_content("m", "I will write to the director about", stop_reason="unknown")
+        o.usage = ModelUsage(input_tokens=100, output_tokens=tokens, total_tokens=100 + tokens)
+        return lambda *a: o
+
+    cfg = HoneypotRun(model="mockllm/model", samples=2, scenarios=["blackmail"], max_tokens=64, out=str(tmp_path / "a"))
+    at_limit = run_honeypots(cfg, display="none", target=get_model("mockllm/model", memoize=False, custom_outputs=out(64)))
+    assert at_limit["families"]["blackmail"]["incomplete"] == 2
+    cfg2 = cfg.model_copy(update={"out": str(tmp_path / "b")})
+    under = run_honeypots(cfg2, display="none", target=get_model("mockllm/model", memoize=False, custom_outputs=out(63)))
+    assert under["families"]["blackmail"]["incomplete"] == 0
