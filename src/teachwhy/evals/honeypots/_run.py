@@ -241,6 +241,22 @@ def _target(cfg: HoneypotRun) -> Model:
     return target
 
 
+def _warm_up() -> None:
+    """One tiny eval on mockllm, logged to a scratch directory: a process's first eval imports a lot (provider SDKs, the
+    agent protocol server: ~6 s on a 2-core box) after its start, which would start the workers seconds apart."""
+    import tempfile
+
+    from inspect_ai import Task
+    from inspect_ai.dataset import Sample
+    from inspect_ai.solver import generate
+
+    from teachwhy.models import role_model
+
+    with tempfile.TemporaryDirectory(prefix="teachwhy-warm-up-") as d:
+        inspect_eval(Task(dataset=[Sample(input="warm-up")], solver=generate(), name="warm_up"),
+                     model=role_model("target", "mockllm/model"), log_dir=d, display="none", score_display=False)  # fmt: skip
+
+
 def _shard_main(job: dict[str, Any], ready: Callable[[], None]) -> dict[str, Any]:
     """A worker process: run one shard into its own ledger; returns the shard's errored samples."""
     cfg = HoneypotRun.model_validate(job["cfg"])
@@ -253,6 +269,7 @@ def _shard_main(job: dict[str, Any], ready: Callable[[], None]) -> dict[str, Any
 
     def go() -> None:  # the task is built (from the cache): only this shard's instances need to stay in it
         _forget([i for i in wanted if i.sample_id not in mine])
+        _warm_up()
         ready()
 
     try:
