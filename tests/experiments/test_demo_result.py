@@ -109,7 +109,7 @@ def test_rates_and_paired_tests_by_hand(demo_run: Path) -> None:
     t = d.paired(by["difficult-advice"])
     assert (t["b"], t["c"], t["p"]) == (0, 1, pytest.approx(1.0))
     assert by["honeypot-demos"].rate()[1:] == pytest.approx(_wilson(2, 6))  # type: ignore[index]
-    assert d.honeypot_families == ["blackmail"] and d.families == ["research_sabotage", "framing"]
+    assert d.honeypot_families == ["blackmail"] and d.families == ["research_sabotage"]
     assert d.skipped == ["assessment", "constitution"]
 
 

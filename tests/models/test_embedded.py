@@ -30,7 +30,10 @@ def test_tool_template_renders_tools_and_calls(embedded_dir: Path) -> None:
 
     tok = AutoTokenizer.from_pretrained(embedded_dir)
     assert tok.chat_template == tool_chat_template()
-    tools = [{"type": "function", "function": {"name": "send_email", "description": "Send", "parameters": {}}}]
+    tools = [{"type": "function", "function": {"name": "send_email", "description": "Send an email.", "parameters": {
+        "type": "object", "properties": {"to": {"type": "string", "description": "Recipient."},
+                                         "cc": {"type": "string", "description": "Copies."}},
+        "required": ["to"]}}}]  # fmt: skip
     msgs = [
         {"role": "system", "content": "You are an agent."},
         {"role": "user", "content": "Email bob."},
@@ -39,7 +42,9 @@ def test_tool_template_renders_tools_and_calls(embedded_dir: Path) -> None:
         {"role": "tool", "content": "Email sent."},
     ]  # fmt: skip
     text = tok.apply_chat_template(msgs, tools=tools, tokenize=False, add_generation_prompt=True)
-    assert '"name": "send_email"' in text.split("<|im_end|>")[0]
+    # one line per tool: the signature (optional arguments marked ?) and the description, no argument descriptions
+    assert "\n- send_email(to: string, cc?: string): Send an email.<|im_end|>" in text.split("<|im_start|>user")[0]
+    assert "Recipient." not in text
     assert '<tool_call>{"name": "send_email", "arguments": {"to": "bob@x"}}</tool_call><|im_end|>' in text
     assert "<tool_response>\nEmail sent.\n</tool_response>" in text
     assert text.endswith("<|im_start|>assistant\n")
