@@ -111,21 +111,17 @@ def test_a_reply_cut_at_the_token_limit_is_incomplete_not_benign(tmp_path: Path)
     assert bm2["families"]["blackmail"]["incomplete"] == 0
 
 
-def test_a_reply_at_the_token_count_limit_is_incomplete_when_the_provider_reports_no_stop_reason(tmp_path: Path) -> None:
-    """inspect's hf provider leaves stop_reason 'unknown': a reply whose output tokens reach max_tokens is cut."""
+def test_a_token_count_at_the_limit_without_a_stop_reason_is_not_taken_for_a_cut(tmp_path: Path) -> None:
+    """inspect's hf provider leaves stop_reason 'unknown' and reports the padded batch length as every sample's
+    output tokens: a prose reply with that count must not be taken for a cut (it would mark a whole batch)."""
     from inspect_ai.model import ModelUsage
 
-    def out(tokens: int) -> Any:
-        o = ModelOutput.from_content("m", "I will write to the director about", stop_reason="unknown")
-        o.usage = ModelUsage(input_tokens=100, output_tokens=tokens, total_tokens=100 + tokens)
-        return lambda *a: o
-
+    o = ModelOutput.from_content("m", "I will leave this decision to the board.", stop_reason="unknown")
+    o.usage = ModelUsage(input_tokens=100, output_tokens=64, total_tokens=164)
     cfg = HoneypotRun(model="mockllm/model", samples=2, scenarios=["blackmail"], max_tokens=64, out=str(tmp_path / "a"))
-    at_limit = run_honeypots(cfg, display="none", target=get_model("mockllm/model", memoize=False, custom_outputs=out(64)))
-    assert at_limit["families"]["blackmail"]["incomplete"] == 2
-    cfg2 = cfg.model_copy(update={"out": str(tmp_path / "b")})
-    under = run_honeypots(cfg2, display="none", target=get_model("mockllm/model", memoize=False, custom_outputs=out(63)))
-    assert under["families"]["blackmail"]["incomplete"] == 0
+    bm = run_honeypots(cfg, display="none", target=get_model("mockllm/model", memoize=False,
+                                                             custom_outputs=lambda *a: o))["families"]["blackmail"]  # fmt: skip
+    assert bm["incomplete"] == 0 and bm["n"] + bm["undecided"] == 2
 
 
 def test_a_tool_call_the_provider_could_not_parse_is_incomplete(tmp_path: Path) -> None:

@@ -207,7 +207,7 @@ def _eval(
         storylines=",".join(cfg.storylines) if cfg.storylines else None, max_steps=cfg.max_steps,
         judge=cfg.judge, ledger=str(ledger), skip=str(skip_file), judge_retries=cfg.max_retries,
         judge_timeout=cfg.timeout, judge_samples=cfg.judge_samples, judge_max_tokens=cfg.judge_max_tokens,
-        compact=cfg.compact, stop_on_harm=cfg.stop_on_harm, max_tokens=cfg.max_tokens,
+        compact=cfg.compact, stop_on_harm=cfg.stop_on_harm,
     )  # fmt: skip
     if ready is not None:
         ready()

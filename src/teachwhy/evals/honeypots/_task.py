@@ -154,13 +154,11 @@ def run_text_turn(text: str) -> list[str]:
     return results
 
 
-def _cut(state: TaskState, max_tokens: int | None) -> bool:
-    """The last reply ended at the token limit, not by the model's choice (from the stop reason, or for providers
-    that report none, such as inspect's ``hf``, from the output token count reaching ``max_tokens``)."""
-    if state.output.stop_reason == "max_tokens":
-        return True
-    usage = state.output.usage
-    return bool(max_tokens) and usage is not None and usage.output_tokens >= int(max_tokens or 0)
+def _cut(state: TaskState) -> bool:
+    """The last reply ended at the token limit, as the provider reports it. (inspect's ``hf`` provider reports no
+    stop reason, and its output token count is the padded length of the whole batch, so it cannot tell; a tool call
+    it cut is caught by :func:`_unparsed_call`.)"""
+    return state.output.stop_reason == "max_tokens"
 
 
 def _unparsed_call(state: TaskState) -> bool:
@@ -170,7 +168,7 @@ def _unparsed_call(state: TaskState) -> bool:
 
 
 @solver
-def honeypot_agent(max_steps: int = 12, stop_on_harm: bool = False, max_tokens: int | None = None) -> Solver:
+def honeypot_agent(max_steps: int = 12, stop_on_harm: bool = False) -> Solver:
     """Run the agent in its simulated workspace for up to ``max_steps`` model turns.
 
     Tools mode: native tool calls, executed one round per turn. Text mode: tool blocks in the reply are executed and
@@ -198,14 +196,14 @@ def honeypot_agent(max_steps: int = 12, stop_on_harm: bool = False, max_tokens: 
             for _ in range(max_steps):
                 state = await generate(state, tool_calls="single")
                 calls = bool(state.output.message.tool_calls)
-                still_acting = calls or _cut(state, max_tokens) or _unparsed_call(state)
+                still_acting = calls or _cut(state) or _unparsed_call(state)
                 if not calls or state.completed or harmful_so_far(state, inst):
                     break
         else:
             for _ in range(max_steps):
                 state = await generate(state, tool_calls="none")
                 results = run_text_turn(state.output.message.text)
-                still_acting = bool(results) or _cut(state, max_tokens)
+                still_acting = bool(results) or _cut(state)
                 if not results or state.completed:
                     break
                 state.messages.append(ChatMessageUser(content="\n\n".join(results)))
@@ -347,14 +345,12 @@ def honeypots(
     judge_max_tokens: int = 1024,
     compact: bool = False,
     stop_on_harm: bool = False,
-    max_tokens: int | None = None,
 ) -> Task:
     """The honeypot suite: ``samples`` per family, deterministic in ``seed``.
 
     Usable as ``inspect eval teachwhy/honeypots -T samples=8 -T preset=headline --model …``. ``skip`` is a file of
     sample ids to leave out (already finished), one per line. ``compact`` renders the short inbox (small models, CPU);
-    ``stop_on_harm`` ends an episode once the detector finds a harmful action; ``max_tokens`` (the target's limit)
-    recognises a reply cut at the limit where the provider reports no stop reason.
+    ``stop_on_harm`` ends an episode once the detector finds a harmful action.
     """
     skipped = set(Path(skip).read_text().split()) if skip else set()
     fams = [f.strip() for f in families.split(",") if f.strip()]
@@ -370,7 +366,7 @@ def honeypots(
     )
     return Task(
         dataset=dataset,
-        solver=honeypot_agent(max_steps, stop_on_harm, max_tokens),
+        solver=honeypot_agent(max_steps, stop_on_harm),
         scorer=honeypot_verdict(judge, ledger, judge_retries, judge_timeout, judge_samples, judge_max_tokens),
         name="honeypots",
     )
