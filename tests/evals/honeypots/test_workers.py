@@ -74,16 +74,11 @@ def _module_server() -> Iterator[FakeOpenAI]:
     # one server (one port) for the module: inspect memoizes a model by its name in a process, so an in-process run
     # after another would call the first run's base URL
     srv = FakeOpenAI(latency=0.0).start()
-    env = {"BENCH_BASE_URL": f"http://127.0.0.1:{srv.port}/v1", "BENCH_API_KEY": "local-test"}
-    old = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    yield srv
-    srv.stop()
-    for k, v in old.items():
-        if v is None:
-            os.environ.pop(k, None)
-        else:
-            os.environ[k] = v
+    with pytest.MonkeyPatch.context() as mp:  # module scope: the function-scoped monkeypatch fixture cannot serve
+        mp.setenv("BENCH_BASE_URL", f"http://127.0.0.1:{srv.port}/v1")
+        mp.setenv("BENCH_API_KEY", "local-test")
+        yield srv
+        srv.stop()
 
 
 @pytest.fixture
