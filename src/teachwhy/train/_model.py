@@ -62,17 +62,41 @@ def model_source(spec: str) -> ModelSource:
     return ModelSource(spec, path.resolve(), False, path.resolve())
 
 
-def lora_config(settings: LoraSettings) -> Any:
-    """The PEFT ``LoraConfig`` for ``settings``."""
+def lora_config(settings: LoraSettings, model: Any = None) -> Any:
+    """The PEFT ``LoraConfig`` for ``settings``; ``model`` (the base to adapt) is needed with ``top_layers``."""
     from peft import LoraConfig
 
+    targets: list[str] | str = settings.target_modules
+    layers: list[int] | None = None
+    if settings.top_layers is not None:
+        n = getattr(getattr(model, "config", None), "num_hidden_layers", None)
+        if not isinstance(n, int):
+            raise TeachwhyError("lora.top_layers: the model's config names no num_hidden_layers",
+                                hint="unset lora.top_layers to adapt every layer")  # fmt: skip
+        if settings.top_layers > n:
+            raise TeachwhyError(f"lora.top_layers = {settings.top_layers}, but the model has {n} layers",
+                                hint=f"use at most {n}, or unset it to adapt every layer")  # fmt: skip
+        layers = list(range(n - settings.top_layers, n))
+        if targets == "all-linear":  # PEFT takes layers_to_transform only with named modules
+            targets = linear_module_names(model)
     return LoraConfig(
         r=settings.r,
         lora_alpha=settings.alpha,
         lora_dropout=settings.dropout,
-        target_modules=settings.target_modules,
+        target_modules=targets,
+        layers_to_transform=layers,
         task_type="CAUSAL_LM",
     )
+
+
+def linear_module_names(model: Any) -> list[str]:
+    """The distinct names of the model's linear layers inside its transformer blocks (what PEFT's
+    ``all-linear`` selects: every ``nn.Linear`` but the output head)."""
+    import torch
+
+    head = model.get_output_embeddings() if hasattr(model, "get_output_embeddings") else None
+    return sorted({name.rsplit(".", 1)[-1] for name, mod in model.named_modules()
+                   if isinstance(mod, torch.nn.Linear) and mod is not head})  # fmt: skip
 
 
 def ignored_lora_settings(adapter: Path, lora: LoraSettings) -> list[str]:
@@ -86,6 +110,9 @@ def ignored_lora_settings(adapter: Path, lora: LoraSettings) -> list[str]:
         saved = cfg.get("target_modules")
         saved_set = sorted(saved) if isinstance(saved, list) else saved
         pairs.append(("target_modules", sorted(lora.target_modules), saved_set))
+    if lora.top_layers is not None:
+        saved_layers = cfg.get("layers_to_transform")
+        pairs.append(("top_layers", lora.top_layers, len(saved_layers) if isinstance(saved_layers, list) else "all"))
     return [f"lora.{name}={mine} (adapter: {theirs})" for name, mine, theirs in pairs
             if theirs is not None and mine != theirs]  # fmt: skip
 
@@ -135,7 +162,7 @@ def load_for_training(spec: str, lora: LoraSettings) -> LoadedModel:
         if not lora.enabled:
             model = model.merge_and_unload()
     elif lora.enabled:
-        peft_config = lora_config(lora)
+        peft_config = lora_config(lora, model)
     if model.generation_config is not None and model.generation_config.pad_token_id is None:
         model.generation_config.pad_token_id = tokenizer.pad_token_id
     return LoadedModel(model, tokenizer, peft_config, src)

@@ -46,6 +46,11 @@ class LoraSettings(Config):
     """Dropout on the LoRA branch."""
     target_modules: list[str] | Literal["all-linear"] = "all-linear"
     """Module names to adapt, or ``all-linear``."""
+    top_layers: int | None = Field(None, ge=1)
+    """Adapt only the top N transformer layers (PEFT's ``layers_to_transform``); unset: every layer. Gradients then
+    stop below them, so a step costs less (the embedded model on CPU, one 2k-token LoRA step: all 30 layers ~10.5 s,
+    top 15 ~6.6 s, top 10 ~5.7 s); what the adapter can learn is narrower (the demo's organism, 24 steps at lr 3e-3:
+    with all layers it wrote its blackmail emails; with the top 10 or 15 its emails looped past the token limit)."""
 
 
 class DataSource(Config):
