@@ -53,7 +53,7 @@ def test_same_loss_and_gradients_as_the_full_head() -> None:
     terms = [-torch.log_softmax(logits[r, t - 1], -1)[ids[r, t]] for r in range(2) for t in range(1, 8)
              if labels[r, t] != -100]  # fmt: skip
     assert len(terms) == 6
-    assert math.isclose(float(sum(terms)) / 6, float(full.loss), rel_tol=1e-5)
+    assert math.isclose(float(sum(terms)) / 6, full.loss.item(), rel_tol=1e-5)
 
 
 def test_top_layers_adapt_only_the_top_blocks() -> None:
