@@ -3,7 +3,9 @@ the top layers adapts only those layers."""
 
 from __future__ import annotations
 
+import json
 import math
+from pathlib import Path
 
 import pytest
 import torch
@@ -12,7 +14,7 @@ from transformers import LlamaConfig, LlamaForCausalLM
 from teachwhy.errors import TeachwhyError
 from teachwhy.train._model import linear_module_names, lora_config
 from teachwhy.train.config import LoraSettings
-from teachwhy.train.sft import kept_logits
+from teachwhy.train.sft import kept_logits, takes_logits_to_keep
 
 
 def _tiny(seed: int = 0) -> LlamaForCausalLM:
@@ -66,3 +68,27 @@ def test_top_layers_adapt_only_the_top_blocks() -> None:
     assert adapted == {"3"}
     with pytest.raises(TeachwhyError, match="lora.top_layers = 5, but the model has 4 layers"):
         lora_config(LoraSettings(top_layers=5), _tiny())
+
+
+def test_kept_logits_only_for_models_that_take_them() -> None:
+    from peft import get_peft_model
+
+    class NoKeep(torch.nn.Module):
+        def forward(self, input_ids: torch.Tensor, labels: torch.Tensor | None = None) -> None:
+            return None
+
+    assert takes_logits_to_keep(_tiny())
+    assert takes_logits_to_keep(get_peft_model(_tiny(), lora_config(LoraSettings(), None)))
+    assert not takes_logits_to_keep(NoKeep())
+
+
+def test_continued_adapter_names_an_ignored_top_layers(tmp_path: Path) -> None:
+    from teachwhy.train._model import ignored_lora_settings
+
+    cfg = {"r": 16, "lora_alpha": 32, "lora_dropout": 0.0, "layers_to_transform": [2, 3]}
+    (tmp_path / "adapter_config.json").write_text(json.dumps(cfg))
+    assert ignored_lora_settings(tmp_path, LoraSettings(top_layers=2)) == []
+    assert ignored_lora_settings(tmp_path, LoraSettings(top_layers=1)) == ["lora.top_layers=1 (adapter: 2)"]
+    (tmp_path / "adapter_config.json").write_text(json.dumps({**cfg, "layers_to_transform": None}))
+    assert ignored_lora_settings(tmp_path, LoraSettings(top_layers=1)) == ["lora.top_layers=1 (adapter: all)"]
+    assert ignored_lora_settings(tmp_path, LoraSettings()) == []

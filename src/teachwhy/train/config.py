@@ -48,8 +48,8 @@ class LoraSettings(Config):
     """Module names to adapt, or ``all-linear``."""
     top_layers: int | None = Field(None, ge=1)
     """Adapt only the top N transformer layers (PEFT's ``layers_to_transform``); unset: every layer. Gradients then
-    stop below them, so a step costs less (the embedded model on CPU, one 2k-token LoRA step: all 30 layers ~10.5 s,
-    top 15 ~6.6 s, top 10 ~5.7 s); what the adapter can learn is narrower (the demo's organism, 24 steps at lr 3e-3:
+    stop below them, so a step costs less (bench/train_step.py, embedded model, 2 CPU cores, ~2k-token honeypot rows:
+    top 15 of 30 layers 0.66x the step of all layers); what the adapter can learn is narrower (the demo's organism, 24 steps at lr 3e-3:
     with all layers it wrote its blackmail emails; with the top 10 or 15 its emails looped past the token limit)."""
 
 

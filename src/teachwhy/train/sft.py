@@ -110,7 +110,8 @@ def plain_loss_on_cpu_trainer() -> Any:
 
         The output head runs only at the positions that predict a labelled token (``logits_to_keep`` with their indices,
         and the matching ``shift_labels``): with assistant-only loss most positions are prompt, and a 49k-word head over
-        every position of a 2k-token row was ~20% of a LoRA step here. The loss is the same sum over the same tokens
+        every position of a ~2k-token honeypot row made a LoRA step here ~1.9x as long (bench/train_step.py; the demo's
+        organism stage went from 357 s to 270 s). The loss is the same sum over the same tokens
         (tests/train/test_kept_logits.py).
         """
 
@@ -125,10 +126,20 @@ def plain_loss_on_cpu_trainer() -> Any:
             # (``num_items_in_batch``); DDP then averages gradients over ranks, so Trainer multiplies by the rank
             # count. Calling the model directly skipped that and halved every gradient under two ranks
             # (tests/train/test_multiprocess.py).
-            return Trainer.compute_loss(self, model, {**inputs, **kept_logits(inputs["labels"]), "use_cache": False},
-                                        return_outputs, num_items_in_batch)  # fmt: skip
+            kept = kept_logits(inputs["labels"]) if takes_logits_to_keep(self.accelerator.unwrap_model(model)) else {}
+            return Trainer.compute_loss(self, model, {**inputs, **kept, "use_cache": False}, return_outputs,
+                                        num_items_in_batch)  # fmt: skip
 
     return PlainLossOnCPU
+
+
+def takes_logits_to_keep(model: Any) -> bool:
+    """Whether the (PEFT-wrapped or plain) model's forward takes ``logits_to_keep``; an architecture without it
+    computes the head everywhere and keeps the plain loss."""
+    import inspect
+
+    base = model.get_base_model() if hasattr(model, "get_base_model") else model
+    return "logits_to_keep" in inspect.signature(base.forward).parameters
 
 
 def kept_logits(labels: Any, ignore_index: int = -100) -> dict[str, Any]:
