@@ -26,6 +26,7 @@ __all__ = [
     "required_key",
     "resolve_model",
     "role_model",
+    "tune_for_cpu",
 ]
 
 Role = Literal["target", "judge", "teacher", "auditor"]
@@ -150,6 +151,37 @@ def _mock_reply(input: list[ChatMessage], tools: Any, tool_choice: Any, config: 
     return out
 
 
+def tune_for_cpu(model: Model) -> Model:
+    """Decode faster with a local Hugging Face model on CPU; the same function, the same greedy tokens.
+
+    - a static KV cache: transformers' default cache concatenates every layer's keys and values at each decoded token
+      (on unpadded 1.85k-token prompts that copy was 71 % of a decode step, profiled); a static cache is preallocated.
+      It keeps the longest length the model instance has seen, so short prompts after long ones pay for that length;
+    - a LoRA adapter merged into the weights it adapts (peft's ``merge``): one matmul per adapted layer, not three.
+
+    ``bench/decode_cache.py`` on the demo's batch (8 compact blackmail prompts, left-padded to 1851 tokens, 2 CPU
+    cores): base model 227 -> 173 ms a token; LoRA r16 adapter 235 -> 154 ms a token and prefill 48.6 -> 34.9 s;
+    the same tokens. Only without CUDA: on a GPU the copy is cheap and unmerged adapters cost little. A model that is
+    not a local transformers model is returned untouched.
+    """
+    import torch
+
+    if torch.cuda.is_available():
+        return model
+    hf = getattr(model.api, "model", None)
+    gen = getattr(hf, "generation_config", None)
+    if hf is None or gen is None:
+        return model
+    if gen.cache_implementation is None:
+        gen.cache_implementation = "static"
+    from peft.tuners.tuners_utils import BaseTunerLayer
+
+    for module in hf.modules():
+        if isinstance(module, BaseTunerLayer) and not module.merged:
+            module.merge()
+    return model
+
+
 def role_model(
     role: Role,
     spec: str | None = None,
@@ -187,4 +219,5 @@ def role_model(
     else:
         cfg["temperature"] = temperature
     config = GenerateConfig(**{k: v for k, v in cfg.items() if v is not None})
-    return get_model(resolved.name, config=config, role=role, **args)
+    model = get_model(resolved.name, config=config, role=role, **args)
+    return tune_for_cpu(model) if resolved.name.startswith("hf/") else model

@@ -199,8 +199,14 @@ def _prop_text(a: ArmResult) -> str:
     if not pref["n"]:
         return f"{a.label}: no scored instance"
     lr_ci = "" if lr["n"] < 2 else f" [{lr['ci_low']:+.2f}, {lr['ci_high']:+.2f}]"
-    return (f"{a.label}: {pref['k']}/{pref['n']} ({_pct(pref['rate'])}, {_pct(pref['ci_low'])}–"
+    text = (f"{a.label}: {pref['k']}/{pref['n']} ({_pct(pref['rate'])}, {_pct(pref['ci_low'])}–"
             f"{_pct(pref['ci_high'])}); mean log-ratio {lr['mean']:+.3f} nats/token{lr_ci}")  # fmt: skip
+    fams = p.get("families") or {}
+    if len(fams) > 1:
+        text += " (" + "; ".join(f"{name} {f['preference']['k']}/{f['preference']['n']}, "
+                                 f"{f['log_ratio_per_token']['mean']:+.3f}"
+                                 for name, f in sorted(fams.items()) if f["preference"]["n"]) + ")"  # fmt: skip
+    return text
 
 
 def result_line(d: DemoResult) -> str:

@@ -33,8 +33,10 @@ def _by_hand(model: Any, ids: list[int], positions: list[int]) -> list[float]:
     return [float(logp[k, ids[t]]) for k, t in enumerate(positions)]
 
 
-def test_cached_prefix_and_batched_remainders_match_a_plain_forward(tiny_model: Path) -> None:
+@pytest.mark.parametrize("batched", [True, False], ids=["batched", "one-at-a-time"])
+def test_cached_prefix_and_remainders_match_a_plain_forward(tiny_model: Path, batched: bool) -> None:
     scorer = TransformersScorer(tiny_model)
+    scorer.batch_remainders = batched  # the GPU path (batched) and the CPU path both, on CPU
     assert uses_teachwhy_template(scorer.tokenizer)
     for inst in build_instances(["blackmail", "research_sabotage"], 1, 0, preset="headline"):
         pair = build_pair(inst, args_as_json=True)

@@ -5,8 +5,9 @@ of each requested token given everything before it. Nothing is generated and not
 deterministic for a model and a dtype.
 
 * :class:`TransformersScorer` (``embedded``, a local Hugging Face directory, a teachwhy training output with a LoRA
-  adapter, ``hf/DIR``): the shared prefix is run once (``no_grad``, KV cache kept, only its last logits computed),
-  then the sequences' remainders are run together as one right-padded batch on copies of the cache.
+  adapter, merged on load, ``hf/DIR``): the shared prefix is run once (``no_grad``, KV cache kept, only its last
+  logits computed), then the sequences' remainders on copies of the cache: one right-padded batch on a GPU, one
+  remainder at a time on CPU (no padding to the longest).
 * :class:`VLLMScorer` (``vllm/MODEL``): vLLM's ``prompt_logprobs`` (its prefix cache shares the prompt).
 * Every other provider answers with a :class:`TeachwhyError`: their APIs return log-probabilities of generated
   tokens only, never of a given text.
@@ -14,6 +15,7 @@ deterministic for a model and a dtype.
 
 from __future__ import annotations
 
+import copy
 import inspect
 import os
 from collections.abc import Sequence
@@ -73,11 +75,14 @@ class TransformersScorer:
                 raise TeachwhyError(f"adapter {path} points at base model {base!r}, which is not a local directory",
                                     hint="merge it with `teachwhy train merge` where the base exists")  # fmt: skip
             model: Any = AutoModelForCausalLM.from_pretrained(base, dtype=torch_dtype)
-            model = PeftModel.from_pretrained(model, str(path))
+            # merged: the same function, one matmul per adapted layer instead of three (~25 % faster on CPU)
+            model = PeftModel.from_pretrained(model, str(path)).merge_and_unload()
         else:
             model = AutoModelForCausalLM.from_pretrained(str(path), dtype=torch_dtype)
         self.device = device or ("cuda" if torch.cuda.is_available() else "cpu")
         self.model = model.to(self.device).eval()
+        self.batch_remainders = self.device != "cpu"
+        """Run the remainders as one right-padded batch (GPU) or one at a time (CPU: no padding to the longest)."""
         self.pad_id = self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else 0
         base = model.get_base_model() if hasattr(model, "get_base_model") else model
         # transformers 5 renames past_key_values to cache; an unknown name would be swallowed by **kwargs
@@ -96,12 +101,24 @@ class TransformersScorer:
         dev = self.device
         rest = [list(s[cut:]) for s in seqs]
         # body position j (token seq[cut + j]) predicts token cut + j + 1: keep only the logits that are needed
-        need = sorted({t - 1 - cut for pos in positions for t in pos if t > cut})
+        needs = [sorted({t - 1 - cut for t in pos if t > cut}) for pos in positions]
+        # per sequence: body position -> row of its log-probabilities
+        where: list[dict[int, int]] = [{j: k for k, j in enumerate(n)} for n in needs]
+        logp: list[Any] = [None] * len(seqs)
         with torch.no_grad():
             out = self._forward(torch.tensor([list(seqs[0][:cut])], device=dev), None, 1, use_cache=True)
             last = torch.log_softmax(out.logits[0, -1].float(), dim=-1)  # predicts token `cut`
-            logp = None
-            if need:
+            if any(needs) and not self.batch_remainders:
+                # one remainder at a time on a copy of the prefix cache: no padding to the longest remainder (a
+                # framing script that reads a long log is ~10x its ethical twin), and a CPU gains nothing from the batch
+                todo = [i for i, n in enumerate(needs) if n]
+                for i in todo:
+                    cache = out.past_key_values if i == todo[-1] else copy.deepcopy(out.past_key_values)
+                    body_i = torch.tensor([rest[i][: needs[i][-1] + 1]], device=dev)
+                    logits = self._forward(body_i, cache, torch.tensor(needs[i], device=dev), use_cache=False).logits
+                    logp[i] = torch.log_softmax(logits[0].float(), dim=-1)
+            elif any(needs):
+                need = sorted(set().union(*needs))
                 width = need[-1] + 1
                 body = [(r + [self.pad_id] * width)[:width] for r in rest]  # right-padded: pads attend to nothing
                 cache = out.past_key_values
@@ -109,8 +126,10 @@ class TransformersScorer:
                     cache.batch_repeat_interleave(len(seqs))
                 keep = torch.tensor(need, device=dev)
                 logits = self._forward(torch.tensor(body, device=dev), cache, keep, use_cache=False).logits
-                logp = torch.log_softmax(logits.float(), dim=-1)
-        where = {j: k for k, j in enumerate(need)}
+                batch = torch.log_softmax(logits.float(), dim=-1)
+                common = {j: k for k, j in enumerate(need)}
+                where = [common] * len(seqs)
+                logp = [batch[i] for i in range(len(seqs))]
         rows: list[list[float]] = []
         for i, (s, pos) in enumerate(zip(seqs, positions, strict=True)):
             row = []
@@ -118,8 +137,7 @@ class TransformersScorer:
                 if t == cut:
                     row.append(float(last[s[t]]))
                 else:
-                    assert logp is not None
-                    row.append(float(logp[i, where[t - 1 - cut], s[t]]))
+                    row.append(float(logp[i][where[i][t - 1 - cut], s[t]]))
             rows.append(row)
         return rows
 
