@@ -56,7 +56,7 @@ def test_train_and_eval_stages_of_the_demo_build_valid_configs(monkeypatch: pyte
     assert (seen["hp"].samples, seen["hp"].max_steps) == (hp_settings["samples"], hp_settings["max_steps"])
     assert res["summary"].endswith("summary.json")
     run_stage(stages["eval/propensity/organism/s0/r0"], tmp_path / "f", {"train/organism/s0/0": org})
-    assert seen["prop"].model == org["model"] and seen["prop"].scenarios == ["research_sabotage"]
+    assert seen["prop"].model == org["model"] and seen["prop"].scenarios == ["research_sabotage", "framing"]
     assert seen["prop"].out == str(tmp_path / "f" / "eval")
 
 

@@ -186,7 +186,8 @@ def _effect(d: DemoResult, a: ArmResult) -> str:
         return f"{a.label}: {_rate_text(a)}; no paired comparison (no sample decided in both arms)"
     verdict = ("lower than the organism" if ra[0] < ro[0] else
                "not lower than the organism: this intervention did not reduce the rate")  # fmt: skip
-    return (f"{a.label}: {_rate_text(a)}, {verdict} (exact McNemar on {t['pairs']} paired samples: "
+    return (f"{a.label}: {_rate_text(a)}, {verdict} (exact McNemar on {t['pairs']} paired "
+            f"sample{'' if t['pairs'] == 1 else 's'}: "
             f"{t['b']} stopped, {t['c']} started, p = {t['p']:.3g})")  # fmt: skip
 
 
