@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -38,3 +39,26 @@ def test_wilson_known_values() -> None:
     assert wilson(0, 10)[0] == 0.0 and wilson(10, 10)[1] == pytest.approx(1.0)
     with pytest.raises(ValueError):
         wilson(11, 10)
+
+
+def test_concurrent_appends_from_threads_never_leave_a_blank_or_glued_line(tmp_path: Path) -> None:
+    """Evals append rows from worker threads (``asyncio.to_thread``); a row bigger than the write buffer is written
+    in pieces, and another thread must not take the half-written line for a crash's torn tail."""
+    import threading
+
+    path = tmp_path / "rows.jsonl"
+    big = "x" * 20_000  # > the 8 KiB text buffer: each row takes several write calls
+
+    def writer(t: int) -> None:
+        for i in range(40):
+            append_jsonl(path, {"t": t, "i": i, "pad": big})
+
+    threads = [threading.Thread(target=writer, args=(t,)) for t in range(6)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    lines = path.read_text(encoding="utf-8").split("\n")
+    assert lines[-1] == "" and "" not in lines[:-1], "a blank line: a torn tail was 'repaired' mid-write"
+    rows = [json.loads(line) for line in lines[:-1]]
+    assert sorted((r["t"], r["i"]) for r in rows) == [(t, i) for t in range(6) for i in range(40)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -48,20 +49,27 @@ def _torn_tail(path: Path) -> bool:
         return False
 
 
+_APPEND_LOCK = threading.Lock()
+"""Serializes appends within a process: evals append from worker threads (``asyncio.to_thread``), and a row longer
+than the write buffer reaches the file in pieces, which another thread would take for a crash's torn tail."""
+
+
 def append_jsonl(path: Path, row: Any) -> None:
     """Append one JSON line with a single write and fsync.
 
     A torn tail left by a crash is first closed with a newline, so the new row never glues onto it (the reader
-    skips the torn fragment as an invalid, unfinished line).
+    skips the torn fragment as an invalid, unfinished line). Thread-safe within a process (one lock: appends are
+    small); each process of a multi-process run writes its own ledger.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     line = json.dumps(row, ensure_ascii=False, default=str) + "\n"
-    if _torn_tail(path):
-        line = "\n" + line
-    with open(path, "a", encoding="utf-8") as f:
-        f.write(line)
-        f.flush()
-        os.fsync(f.fileno())
+    with _APPEND_LOCK:
+        if _torn_tail(path):
+            line = "\n" + line
+        with open(path, "a", encoding="utf-8") as f:
+            f.write(line)
+            f.flush()
+            os.fsync(f.fileno())
 
 
 def read_jsonl(path: Path, *, skip_torn: bool = True) -> Iterator[dict[str, Any]]:
