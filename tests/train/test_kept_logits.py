@@ -11,10 +11,11 @@ import pytest
 import torch
 from transformers import LlamaConfig, LlamaForCausalLM
 
+from teachwhy._forward import takes_logits_to_keep
 from teachwhy.errors import TeachwhyError
 from teachwhy.train._model import linear_module_names, lora_config
 from teachwhy.train.config import LoraSettings
-from teachwhy.train.sft import kept_logits, takes_logits_to_keep
+from teachwhy.train.sft import kept_logits
 
 
 def _tiny(seed: int = 0) -> LlamaForCausalLM:

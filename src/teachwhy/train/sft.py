@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from teachwhy._forward import takes_logits_to_keep
 from teachwhy.train._model import load_for_training
 from teachwhy.train._runner import common_args, set_offline, train_and_save
 from teachwhy.train.config import LoraSettings, Mixture, SFTRunConfig, SnapshotSettings, TrainSettings
@@ -131,15 +132,6 @@ def plain_loss_on_cpu_trainer() -> Any:
                                         num_items_in_batch)  # fmt: skip
 
     return PlainLossOnCPU
-
-
-def takes_logits_to_keep(model: Any) -> bool:
-    """Whether the (PEFT-wrapped or plain) model's forward takes ``logits_to_keep``; an architecture without it
-    computes the head everywhere and keeps the plain loss."""
-    import inspect
-
-    base = model.get_base_model() if hasattr(model, "get_base_model") else model
-    return "logits_to_keep" in inspect.signature(base.forward).parameters
 
 
 def kept_logits(labels: Any, ignore_index: int = -100) -> dict[str, Any]:

@@ -52,6 +52,38 @@ def test_cached_prefix_and_remainders_match_a_plain_forward(tiny_model: Path, ba
         assert max(abs(a - b) for a, b in zip(alone, got[1], strict=True)) < 1e-4
 
 
+def test_a_forward_without_logits_to_keep_is_sliced_to_the_same_numbers(tiny_model: Path) -> None:
+    """An architecture whose forward takes no ``logits_to_keep`` returns every position's logits; the scorer keeps the
+    asked positions itself (asked by signature: a ``**kwargs`` forward would swallow the argument, never raise)."""
+    import torch
+
+    from teachwhy._forward import cache_kwarg, takes_logits_to_keep
+
+    scorer = TransformersScorer(tiny_model)
+    inner = scorer.model
+
+    class NoKeep(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, input_ids: Any, use_cache: bool = False, cache: Any = None, **kwargs: Any) -> Any:
+            return self.inner(input_ids=input_ids, use_cache=use_cache, cache=cache)  # unknown kwargs: swallowed
+
+    assert takes_logits_to_keep(inner) and not takes_logits_to_keep(NoKeep()) and cache_kwarg(NoKeep()) == "cache"
+    inst = build_instances(["research_sabotage"], 1, 0, preset="headline")[0]
+    pair = build_pair(inst, args_as_json=True)
+    h = render_continuation(scorer.tokenizer, pair.harmful, pair.tools)
+    e = render_continuation(scorer.tokenizer, pair.ethical, pair.tools)
+    scorer.model = NoKeep()
+    for batched in (True, False):
+        scorer.batch_remainders = batched
+        got = scorer.token_logprobs([h.ids, e.ids], [h.scored, e.scored])
+        for r, lps in ((h, got[0]), (e, got[1])):
+            want = _by_hand(inner, r.ids, r.scored)
+            assert max(abs(a - b) for a, b in zip(lps, want, strict=True)) < 1e-4
+
+
 def test_common_prefix() -> None:
     assert common_prefix([[5, 6, 7], [5, 6, 8, 9]]) == 2
     assert common_prefix([[1], [2]]) == 0
