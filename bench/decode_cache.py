@@ -72,8 +72,7 @@ def main() -> None:
     from peft import LoraConfig, PeftModel, get_peft_model
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    from teachwhy.models import ensure_embedded
-    from teachwhy.models._roles import tune_for_cpu
+    from teachwhy.models import ensure_embedded, tune_for_cpu
 
     base = ensure_embedded()
     tok = AutoTokenizer.from_pretrained(str(base))

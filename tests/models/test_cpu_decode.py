@@ -9,8 +9,7 @@ from typing import Any
 
 import pytest
 
-from teachwhy.models import role_model
-from teachwhy.models._roles import tune_for_cpu
+from teachwhy.models import role_model, tune_for_cpu
 
 
 def _tiny_with_adapter(embedded_dir: Path, root: Path) -> tuple[Path, Path, Any]:

@@ -19,6 +19,7 @@ from teachwhy.models._roles import (
     required_key,
     resolve_model,
     role_model,
+    tune_for_cpu,
 )
 
 __all__ = [
@@ -38,5 +39,6 @@ __all__ = [
     "required_key",
     "resolve_model",
     "role_model",
+    "tune_for_cpu",
     "tool_chat_template",
 ]

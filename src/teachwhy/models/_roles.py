@@ -160,8 +160,8 @@ def tune_for_cpu(model: Model) -> Model:
     - a LoRA adapter merged into the weights it adapts (peft's ``merge``): one matmul per adapted layer, not three.
 
     ``bench/decode_cache.py`` on the demo's batch (8 compact blackmail prompts, left-padded to 1851 tokens, 2 CPU
-    cores): base model 227 -> 173 ms a token; LoRA r16 adapter 235 -> 154 ms a token and prefill 48.6 -> 34.9 s;
-    the same tokens. Only without CUDA: on a GPU the copy is cheap and unmerged adapters cost little. A model that is
+    cores, one run): base model 227 -> 173 ms a token; LoRA r16 adapter 235 -> 154 ms a token and prefill 48.6 ->
+    34.9 s; the same tokens. In the demo a honeypot arm's first turn went 181 -> 148 s. Only without CUDA: on a GPU the copy is cheap and unmerged adapters cost little. A model that is
     not a local transformers model is returned untouched.
     """
     import torch
