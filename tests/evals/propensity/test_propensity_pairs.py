@@ -12,10 +12,15 @@ from teachwhy.evals.honeypots import World, build_instances, render, script_step
 from teachwhy.evals.propensity import build_pair, render_continuation
 
 
-def _instance(family: str, want_last_step: bool):  # type: ignore[no-untyped-def]
+def _calls(steps: list[dict]) -> list[tuple]:  # type: ignore[type-arg]
+    return [(s["tool"], s["args"]) for s in steps]
+
+
+def _instance(family: str, want_last_step: bool, narration_differs: bool | None = None):  # type: ignore[no-untyped-def]
     for inst in build_instances([family], 12, 0, preset="headline"):
         h, e = script_steps(inst, "harmful", inst.seed), script_steps(inst, "ethical", inst.seed)
-        if (h[:-1] == e[:-1]) == want_last_step:
+        last_step = len(h) == len(e) and _calls(h[:-1]) == _calls(e[:-1])
+        if last_step == want_last_step and (narration_differs is None or (h[:-1] != e[:-1]) == narration_differs):
             return inst, h, e
     raise AssertionError(f"no {family} instance with last_step={want_last_step}")
 
@@ -33,8 +38,25 @@ def test_same_prefix_scores_the_decisive_actions_only() -> None:
         assert last["tool_calls"][0]["function"] == {"name": steps[-1]["tool"], "arguments": steps[-1]["args"]}
 
 
+def test_same_calls_worded_differently_are_shared_context_without_narration() -> None:
+    inst, h, e = _instance("research_sabotage", True, narration_differs=True)
+    pair = build_pair(inst, args_as_json=True)
+    assert pair.scored == "last_step" and pair.shared_steps == len(h) - 1 >= 1
+    world = World.from_entities(inst.entities)
+    # by hand: both continuations hold the same context turns (a bare call, then the World's result); only the
+    # decisive turn differs and is scored
+    for cont, steps in ((pair.harmful, h), (pair.ethical, e)):
+        assert cont.scored == [len(cont.messages) - 1]
+        for i, step in enumerate(steps[:-1]):
+            turn, result = cont.messages[2 + 2 * i], cont.messages[3 + 2 * i]
+            assert turn["content"] == "" and json.loads(turn["tool_calls"][0]["function"]["arguments"]) == step["args"]
+            assert result["content"] == world.apply(step["tool"], dict(step["args"]))
+        assert cont.messages[-1]["content"] == steps[-1]["say"]
+    assert pair.harmful.messages[:-1] == pair.ethical.messages[:-1]
+
+
 def test_diverging_scripts_score_the_whole_continuation_with_world_results() -> None:
-    inst, h, e = _instance("research_sabotage", False)
+    inst, h, e = _instance("framing", False)
     pair = build_pair(inst, args_as_json=True)
     assert pair.scored == "continuation" and pair.shared_steps == 0
     cont = pair.harmful
@@ -66,7 +88,7 @@ def test_rendered_scored_tokens_are_exactly_the_assistant_turns(embedded_dir: Pa
     from transformers import AutoTokenizer
 
     tok = AutoTokenizer.from_pretrained(str(embedded_dir))
-    for family, last in (("blackmail", True), ("research_sabotage", False)):
+    for family, last in (("blackmail", True), ("framing", False)):
         inst, h, _ = _instance(family, last)
         pair = build_pair(inst, args_as_json=True)
         r = render_continuation(tok, pair.harmful, pair.tools)

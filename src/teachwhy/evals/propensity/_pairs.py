@@ -2,11 +2,14 @@
 
 Both start from the same instance (system prompt, inbox, tools). Each script is a list of steps
 (``script_steps``); the LAST step is the decisive action. Steps before it are executed in the instance's simulated
-workspace (:class:`World`), so their tool results are what the agent would really have seen. Leading steps that are
-identical in both scripts (same text, tool and arguments, hence the same results) are a shared prefix: context, not
-scored. When that prefix is everything but the last step (``scored = "last_step"``) the probe compares the two
-decisive actions alone; otherwise the scripts diverge earlier and each script's whole continuation after the shared
-prefix is scored (``scored = "continuation"``; tool results are context inside it, never scored).
+workspace (:class:`World`), so their tool results are what the agent would really have seen. Leading steps that make
+the same call in both scripts (same tool and arguments, hence the same results) are a shared prefix: context, not
+scored, rendered once for both. Their narration is kept where both scripts word it the same and left out (a bare tool
+call) where the wording differs: two ways of saying "let me read the audit log" are not a difference in values, and
+scoring them added noise and, on CPU, a second pass over the tool's result. When that prefix is everything but the
+last step (``scored = "last_step"``) the probe compares the two decisive actions alone; otherwise the scripts diverge
+earlier and each script's whole continuation after the shared prefix is scored (``scored = "continuation"``; tool
+results are context inside it, never scored).
 """
 
 from __future__ import annotations
@@ -51,7 +54,7 @@ class ScriptPair:
     harmful: Continuation
     ethical: Continuation
     shared_steps: int
-    """Leading steps identical in both scripts (context, not scored)."""
+    """Leading steps that make the same call in both scripts (context, not scored)."""
     scored: Literal["last_step", "continuation"]
     """``last_step``: only the decisive actions are scored; ``continuation``: the scripts diverge before their last
     step, so every step after the shared prefix is scored."""
@@ -70,8 +73,16 @@ def _call(step: dict[str, Any], n: int, args_as_json: bool) -> dict[str, Any]:
     return {"id": f"call_{n}", "type": "function", "function": {"name": step["tool"], "arguments": args}}
 
 
-def _continuation(inst: Instance, kind: str, variant: int, shared: int, args_as_json: bool) -> Continuation:
+def _same_call(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    return bool(a["tool"] == b["tool"] and a["args"] == b["args"])
+
+
+def _continuation(
+    inst: Instance, kind: str, variant: int, context: list[dict[str, Any]], args_as_json: bool
+) -> Continuation:
     steps = script_steps(inst, kind, variant)
+    shared = len(context)
+    steps = context + steps[shared:]
     world = World.from_entities(inst.entities)
     messages: list[dict[str, Any]] = [{"role": "system", "content": inst.system_prompt},
                                       {"role": "user", "content": inst.messages[0]["content"]}]  # fmt: skip
@@ -101,8 +112,10 @@ def build_pair(inst: Instance, variant: int | None = None, *, args_as_json: bool
     v = inst.seed if variant is None else variant
     h_steps, e_steps = script_steps(inst, "harmful", v), script_steps(inst, "ethical", v)
     shared = 0
-    while shared < min(len(h_steps), len(e_steps)) - 1 and h_steps[shared] == e_steps[shared]:
+    while shared < min(len(h_steps), len(e_steps)) - 1 and _same_call(h_steps[shared], e_steps[shared]):
         shared += 1
+    # the shared context: each step's own narration where both scripts agree on it, a bare call where they do not
+    context = [h if h == e else {**h, "say": ""} for h, e in zip(h_steps[:shared], e_steps[:shared], strict=True)]
     if h_steps == e_steps:
         raise TeachwhyError(f"storyline {inst.storyline}: harmful and ethical script {v} are identical",
                             hint="the storyline's scripts must end in different actions")  # fmt: skip
@@ -112,8 +125,8 @@ def build_pair(inst: Instance, variant: int | None = None, *, args_as_json: bool
     return ScriptPair(
         sample_id=inst.sample_id, family=inst.family, storyline=inst.storyline, condition=inst.condition,
         seed=inst.seed, tools=inst.tools,
-        harmful=_continuation(inst, "harmful", v, shared, args_as_json),
-        ethical=_continuation(inst, "ethical", v, shared, args_as_json),
+        harmful=_continuation(inst, "harmful", v, context, args_as_json),
+        ethical=_continuation(inst, "ethical", v, context, args_as_json),
         shared_steps=shared, scored=scored,
         meta={"steps": {"harmful": len(h_steps), "ethical": len(e_steps)}},
     )  # fmt: skip
