@@ -114,6 +114,22 @@ class CpuTrace:
         return sum(at(p, t1) - at(p, t0) for p in self.points.values())
 
 
+def _ramp_and_tail(stamps: list[tuple[float, float]], concurrency: int) -> tuple[float, float]:
+    """Seconds from the first request until C requests were first in flight at once (start-up of the eval's
+    processes), and from the last moment C were in flight to the last reply (the final, partial round)."""
+    events = sorted([(a, 1) for a, _ in stamps] + [(r, -1) for _, r in stamps])
+    first, last = events[0][0], events[-1][0]
+    full, up, down = 0, None, first
+    for t, d in events:
+        full += d
+        if full >= concurrency:
+            up = t if up is None else up
+            down = t
+    if up is None:
+        return last - first, 0.0
+    return up - first, last - down
+
+
 def run_once(concurrency: int, rounds: int, latency: float, workers: str) -> dict[str, float]:
     """One CLI run at ``concurrency``; returns the server-side measurements."""
     # ROUNDS x C samples in all, a multiple of both C and the number of families (a perfect run ends on a full round)
@@ -125,7 +141,7 @@ def run_once(concurrency: int, rounds: int, latency: float, workers: str) -> dic
     cmd = [str(teachwhy), "eval", "honeypots", "--model", "openai-api/bench/scripted", "--samples", str(per_family),
            "--max-steps", "1", "--max-connections", str(concurrency), "--workers", workers, "--out", str(out)]  # fmt: skip
     load = os.getloadavg()[0]
-    cpu0, t0 = _children_cpu(), time.perf_counter()
+    cpu0, t0, own0 = _children_cpu(), time.perf_counter(), time.process_time()
     try:
         proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         trace = CpuTrace(proc.pid)
@@ -134,6 +150,7 @@ def run_once(concurrency: int, rounds: int, latency: float, workers: str) -> dic
     finally:
         server.stop()
     wall, cpu = time.perf_counter() - t0, _children_cpu() - cpu0
+    own = time.process_time() - own0  # this process: the fake server and the CPU trace
     n_workers = len(list((out / "logs").glob("*.eval")))  # one eval log per worker process (or the CLI's own)
     shutil.rmtree(out, ignore_errors=True)
     if proc.returncode != 0:
@@ -147,10 +164,12 @@ def run_once(concurrency: int, rounds: int, latency: float, workers: str) -> dic
     achieved = n / span
     bound = concurrency / latency
     span_cpu = trace.between(first, last)
+    ramp, tail = _ramp_and_tail(server.stamps, concurrency)
     return {"concurrency": concurrency, "samples": n, "latency": latency, "span": span, "achieved": achieved,
             "bound": bound, "ratio": achieved / bound, "in_flight": sum(r - a for a, r in server.stamps) / span,
             "wall": wall, "cpu": cpu, "load": load, "workers": n_workers, "processes": trace.processes(),
-            "cpu_per_sample_ms": float("nan") if span_cpu is None else 1000 * span_cpu / n}  # fmt: skip
+            "cpu_per_sample_ms": float("nan") if span_cpu is None else 1000 * span_cpu / n,
+            "ramp": ramp, "tail": tail, "server_ms": 1000 * own / n}  # fmt: skip
 
 
 def main() -> None:
@@ -173,7 +192,7 @@ def main() -> None:
                   f"{'es' if m['workers'] != 1 else ''}) samples={m['samples']:<4.0f} latency={m['latency']}s "
                   f"achieved={m['achieved']:.2f}/s bound={m['bound']:.2f}/s in-flight={m['in_flight']:.2f} "
                   f"ratio={m['ratio']:.3f}  CPU/sample={m['cpu_per_sample_ms']:.1f}ms over {m['processes']:.0f} "
-                  f"processes (CLI wall {m['wall']:.1f}s, CPU {m['cpu']:.1f}s incl. start-up; load {m['load']:.2f} "
+                  f"processes (server and trace {m['server_ms']:.1f}ms/request), C in flight after {m['ramp']:.2f}s, last {m['tail']:.2f}s partial (CLI wall {m['wall']:.1f}s, CPU {m['cpu']:.1f}s incl. start-up; load {m['load']:.2f} "
                   f"on {cores} cores){busy}", flush=True)  # fmt: skip
     print("summary (target >= 0.9):")
     for c in levels:
