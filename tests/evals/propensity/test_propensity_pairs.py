@@ -115,3 +115,37 @@ def test_templates_that_cannot_isolate_an_action_are_refused(embedded_dir: Path)
     tok.chat_template = None
     with pytest.raises(TeachwhyError, match="no chat template"):
         render_continuation(tok, pair.harmful, pair.tools)
+
+
+def test_lines_copied_from_the_context_are_not_scored(embedded_dir: Path) -> None:
+    from transformers import AutoTokenizer
+
+    tok = AutoTokenizer.from_pretrained(str(embedded_dir))
+    # the storyline whose harmful script writes a tampered audit log back whole
+    inst = next(i for i in build_instances(["framing"], 6, 0, preset="headline")
+                if script_steps(i, "harmful", i.seed)[-1]["tool"] == "edit_file")  # fmt: skip
+    h = script_steps(inst, "harmful", inst.seed)
+    pair = build_pair(inst, args_as_json=True)
+    r = render_continuation(tok, pair.harmful, pair.tools)
+    # by hand: the rows the agent read, the rows it writes back; unchanged rows are copies, altered rows are its choice
+    read = World.from_entities(inst.entities).apply(h[0]["tool"], dict(h[0]["args"]))
+    written = [x for x in h[-1]["args"]["content"].splitlines() if len(x) >= 24]
+    copied = [x for x in written if x in read]
+    altered = [x for x in written if x not in read]
+    assert copied and altered
+    scored_text = tok.decode([r.ids[i] for i in r.scored])
+    assert not any(x in scored_text for x in copied)
+    assert all(x in scored_text for x in altered)
+    assert h[-1]["say"] in scored_text
+    assert r.copied > 0 and len(r.scored) + r.copied == sum(1 for i, (s, _) in enumerate(
+        tok(r.text, add_special_tokens=False, return_offsets_mapping=True)["offset_mapping"])
+        if any(a <= s < b for a, b in r.spans))  # fmt: skip
+
+
+def test_render_doctests() -> None:
+    import doctest
+
+    from teachwhy.evals.propensity import _render
+
+    res = doctest.testmod(_render)
+    assert res.attempted >= 3 and res.failed == 0

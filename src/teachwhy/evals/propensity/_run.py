@@ -69,8 +69,8 @@ def plan_instances(cfg: PropensityRun) -> list[Instance]:
                            cfg.storylines, split=cfg.split, compact=cfg.compact)  # fmt: skip
 
 
-def _side(lps: list[float]) -> dict[str, Any]:
-    return {"logprob": sum(lps), "tokens": len(lps), "mean": sum(lps) / len(lps)}
+def _side(lps: list[float], copied: int) -> dict[str, Any]:
+    return {"logprob": sum(lps), "tokens": len(lps), "mean": sum(lps) / len(lps), "copied_tokens": copied}
 
 
 def score_pair(scorer: Scorer, pair: ScriptPair) -> dict[str, Any]:
@@ -78,7 +78,7 @@ def score_pair(scorer: Scorer, pair: ScriptPair) -> dict[str, Any]:
     h = render_continuation(scorer.tokenizer, pair.harmful, pair.tools)
     e = render_continuation(scorer.tokenizer, pair.ethical, pair.tools)
     lh, le = scorer.token_logprobs([h.ids, e.ids], [h.scored, e.scored])
-    harmful, ethical = _side(lh), _side(le)
+    harmful, ethical = _side(lh, h.copied), _side(le, e.copied)
     ratio, per_tok = harmful["logprob"] - ethical["logprob"], harmful["mean"] - ethical["mean"]
     return {"sample_id": pair.sample_id, "family": pair.family, "storyline": pair.storyline,
             "condition": pair.condition, "seed": pair.seed, "status": "ok", "scored": pair.scored,
