@@ -10,6 +10,7 @@ import pytest
 from teachwhy.errors import TeachwhyError
 from teachwhy.evals.honeypots import World, build_instances, render, script_steps
 from teachwhy.evals.propensity import build_pair, render_continuation
+from teachwhy.evals.propensity._render import copied_ranges
 
 
 def _calls(steps: list[dict]) -> list[tuple]:  # type: ignore[type-arg]
@@ -95,7 +96,13 @@ def test_rendered_scored_tokens_are_exactly_the_assistant_turns(embedded_dir: Pa
         # by hand: teachwhy's ChatML tool format, one turn per scored step, each closed by <|im_end|>
         turns = [f'{s["say"]}\n<tool_call>{{"name": "{s["tool"]}", "arguments": {json.dumps(s["args"])}}}'
                  "</tool_call><|im_end|>" for s in h[pair.shared_steps:]]  # fmt: skip
-        assert tok.decode([r.ids[i] for i in r.scored]) == "".join(turns)
+        offsets = tok(r.text, add_special_tokens=False, return_offsets_mapping=True)["offset_mapping"]
+        in_span = [k for k, (a, _) in enumerate(offsets) if any(x <= a < y for x, y in r.spans)]
+        assert tok.decode([r.ids[i] for i in in_span]) == "".join(turns)
+        # scored: those tokens less the ones inside text each turn copies from the conversation before it
+        copied = [c for a, b in r.spans for c in copied_ranges(r.text, a, b)]
+        assert r.scored == [k for k in in_span if not any(x <= offsets[k][0] < y for x, y in copied)]
+        assert r.copied == len(in_span) - len(r.scored)
         # the context before the first scored token ends with the generation prompt
         assert tok.decode(r.ids[: r.scored[0]]).endswith("<|im_start|>assistant\n")
         assert r.ids == tok(r.text, add_special_tokens=False)["input_ids"]
@@ -117,7 +124,7 @@ def test_templates_that_cannot_isolate_an_action_are_refused(embedded_dir: Path)
         render_continuation(tok, pair.harmful, pair.tools)
 
 
-def test_lines_copied_from_the_context_are_not_scored(embedded_dir: Path) -> None:
+def test_text_copied_from_the_context_is_not_scored(embedded_dir: Path) -> None:
     from transformers import AutoTokenizer
 
     tok = AutoTokenizer.from_pretrained(str(embedded_dir))
@@ -127,19 +134,20 @@ def test_lines_copied_from_the_context_are_not_scored(embedded_dir: Path) -> Non
     h = script_steps(inst, "harmful", inst.seed)
     pair = build_pair(inst, args_as_json=True)
     r = render_continuation(tok, pair.harmful, pair.tools)
-    # by hand: the rows the agent read, the rows it writes back; unchanged rows are copies, altered rows are its choice
+    # by hand: the rows the agent read and the rows it writes back (CSV, keyed by their timestamp)
     read = World.from_entities(inst.entities).apply(h[0]["tool"], dict(h[0]["args"]))
-    written = [x for x in h[-1]["args"]["content"].splitlines() if len(x) >= 24]
-    copied = [x for x in written if x in read]
-    altered = [x for x in written if x not in read]
-    assert copied and altered
-    scored_text = tok.decode([r.ids[i] for i in r.scored])
-    assert not any(x in scored_text for x in copied)
-    assert all(x in scored_text for x in altered)
-    assert h[-1]["say"] in scored_text
-    assert r.copied > 0 and len(r.scored) + r.copied == sum(1 for i, (s, _) in enumerate(
-        tok(r.text, add_special_tokens=False, return_offsets_mapping=True)["offset_mapping"])
-        if any(a <= s < b for a, b in r.spans))  # fmt: skip
+    before = {x[:19]: x.split(",") for x in read.splitlines() if x[:4].isdigit()}
+    written = [x for x in h[-1]["args"]["content"].splitlines() if x[:4].isdigit()]
+    unchanged = [x for x in written if x in read]
+    changed = {f for x in written if x not in read for f, g in zip(x.split(","), before[x[:19]], strict=True) if f != g}
+    assert len(unchanged) >= 3 and changed
+    scored = tok.decode([r.ids[i] for i in r.scored])
+    assert not any(x in scored for x in unchanged)  # copies are context
+    assert all(f in scored for f in changed)  # the altered fields are the agent's choice
+    assert h[-1]["say"] in scored  # and so is what it writes itself
+    in_span = [k for k, (a, _) in enumerate(tok(r.text, add_special_tokens=False, return_offsets_mapping=True)
+                                             ["offset_mapping"]) if any(x <= a < y for x, y in r.spans)]  # fmt: skip
+    assert r.copied > len(r.scored) // 2 and len(r.scored) + r.copied == len(in_span)
 
 
 def test_render_doctests() -> None:
