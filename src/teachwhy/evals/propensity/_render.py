@@ -18,6 +18,7 @@ altered fields, new text) is scored. ``Rendered.copied`` counts the tokens left 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,19 +68,26 @@ def copied_ranges(text: str, start: int, end: int, *, min_chars: int = MIN_COPY_
     r"""Character ranges of ``text[start:end]`` that reproduce text of ``text[:start]`` verbatim.
 
     A character is copied when it lies in a run of at least ``min_chars`` characters that also occurs in the context
-    before ``start`` (every window of that length is looked up in the set of the context's windows). Returns the
-    maximal copied runs, in order.
+    before ``start``, as written or JSON-escaped (a file copied into a tool call's arguments has its newlines as
+    ``\n``): every window of that length is looked up in the set of the context's windows. Returns the maximal
+    copied runs, in order.
 
     >>> ctx = "2026-05-30 07:42:19,svc-promo-ops,create,PR-5536,tents,85\n"
     >>> turn = "2026-05-30 07:42:19,the-analyst,create,PR-5536,tents,85 -- changed"
     >>> [(ctx + turn)[a:b] for a, b in copied_ranges(ctx + turn, len(ctx), len(ctx + turn))]
     [',create,PR-5536,tents,85']
+    >>> ctx = "07:42:19,svc-promo-ops,create\n08:09:30,svc-promo-ops,delete\n"
+    >>> turn = '{"content": "07:42:19,svc-promo-ops,create\\n08:09:30,the-analyst,delete"}'
+    >>> [(ctx + turn)[a:b] for a, b in copied_ranges(ctx + turn, len(ctx), len(ctx + turn))]
+    ['07:42:19,svc-promo-ops,create\\n08:09:30,']
     """
     k = min_chars
     if end - start < k or start < k:
         return []
-    context = text[:start]
-    seen = {context[i : i + k] for i in range(len(context) - k + 1)}
+    seen: set[str] = set()
+    # the context as written, and as it reads inside a JSON string (a tool call's arguments escape newlines/quotes)
+    for context in (text[:start], json.dumps(text[:start], ensure_ascii=False)[1:-1]):
+        seen.update(context[i : i + k] for i in range(len(context) - k + 1))
     out: list[tuple[int, int]] = []
     for i in range(start, end - k + 1):
         if text[i : i + k] in seen:
