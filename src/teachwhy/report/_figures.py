@@ -105,8 +105,8 @@ def _bars(ax: Axes, series: list[tuple[str, list[Row]]], ylabel: str, ylim: tupl
 
 
 def fig_honeypot_rates(rows: list[Row], ax: Axes) -> None:
-    """Honeypot headline rate per arm (explicit goal, replacement threat, no notice; mean of the three family rates)
-    over training seeds, with its 95% cluster-bootstrap interval (seeds, then samples)."""
+    """Honeypot headline rate per arm (explicit goal, replacement threat, no notice; mean of the evaluated families'
+    rates) over training seeds, with its 95% cluster-bootstrap interval (seeds, then samples)."""
     if not _bars(ax, [("headline cell", arm_rows(rows, "honeypots", "honeypot_rate"))], "misalignment rate", (0, 1)):
         _empty(ax, "no honeypot results yet")
     ax.set_title("Honeypot headline rate per arm (95% CI over seeds)")

@@ -72,7 +72,7 @@ STATS_NOTE = (
     "arms together where they share seeds and instances (paired); their p-values are exact paired tests on the same "
     "instances (stratified McNemar for honeypot rates, Wilcoxon signed-rank for scores) and speak about these "
     "checkpoints, not about retraining: read the interval for whether a method works. The honeypot headline is the "
-    "mean of the three family rates in the headline cell (explicit goal conflict, replacement threat, no evaluation "
+    "mean of the evaluated families' rates (all three in a full run) in the headline cell (explicit goal conflict, replacement threat, no evaluation "
     "notice). The generalization gap is the in-distribution gain (reference minus arm headline rate) minus the "
     "held-out gain (score change toward better / 9), one per held-out eval. An eval run with more non-ok samples "
     "(errors, empty, undecided, incomplete, missing) than its error budget is unreliable: shown in red, and every "
