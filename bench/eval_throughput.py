@@ -116,18 +116,24 @@ class CpuTrace:
 
 def _ramp_and_tail(stamps: list[tuple[float, float]], concurrency: int) -> tuple[float, float]:
     """Seconds from the first request until C requests were first in flight at once (start-up of the eval's
-    processes), and from the last moment C were in flight to the last reply (the final, partial round)."""
+    processes), and from the moment the last such stretch ended to the last reply (the final, partial round).
+
+    >>> _ramp_and_tail([(0.0, 1.0), (0.1, 1.1), (1.0, 2.0)], 2)  # full from 0.1 until the reply at 1.1
+    (0.1, 0.9)
+    """
     events = sorted([(a, 1) for a, _ in stamps] + [(r, -1) for _, r in stamps])
     first, last = events[0][0], events[-1][0]
-    full, up, down = 0, None, first
+    full, up, down = 0, None, last
     for t, d in events:
+        was = full >= concurrency
         full += d
-        if full >= concurrency:
-            up = t if up is None else up
+        if full >= concurrency and up is None:
+            up = t
+        if was and full < concurrency:
             down = t
     if up is None:
         return last - first, 0.0
-    return up - first, last - down
+    return round(up - first, 6), round(last - down, 6)
 
 
 def run_once(concurrency: int, rounds: int, latency: float, workers: str) -> dict[str, float]:

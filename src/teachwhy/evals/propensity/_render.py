@@ -45,7 +45,7 @@ class Rendered:
     spans: list[tuple[int, int]]
     """Character spans of the scored assistant turns in ``text``."""
     copied: int = 0
-    """Tokens of the scored turns left out because they lie in lines copied from earlier in the conversation."""
+    """Tokens of the scored turns left out because they start inside text copied from earlier in the conversation."""
 
 
 def uses_teachwhy_template(tokenizer: Any) -> bool:
