@@ -127,8 +127,12 @@ def main() -> None:
     p.add_argument("--batch", type=int, default=4, help="sequences per step")
     p.add_argument("--seq-len", type=int, default=128, help="tokens per sequence")
     p.add_argument("--repeats", type=int, default=3, help="runs per side (>= 3 to see the spread)")
-    p.add_argument("--no-bf16", dest="bf16", action="store_false", help="fp32 instead of bf16 autocast")
+    p.add_argument("--bf16", choices=["auto", "true", "false"], default="auto",
+                   help="bf16 autocast on both sides: auto (where the CPU has native bf16), true or false")  # fmt: skip
     args = p.parse_args()
+    from teachwhy.train.precision import resolve_bf16
+
+    args.bf16 = resolve_bf16({"auto": "auto", "true": True, "false": False}[args.bf16])
     if args.repeats < 1:
         p.error("--repeats must be at least 1")
     import torch

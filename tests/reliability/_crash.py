@@ -128,7 +128,7 @@ def train_crash(tmp: Path, *, kills: int, seed: int = 0, steps: int = 6) -> dict
     out = tmp / "train"
     args = ["train", "sft", "--out", str(out), "--max-steps", str(steps), "--set", f"data.sources=[{{path: {data}}}]",
             "--set", "train.batch_size=4", "--set", "train.save_steps=1", "--set", "train.logging_steps=1",
-            "--set", "train.bf16=true", "--set", "train.max_length=64"]  # fmt: skip
+            "--set", "train.bf16=auto", "--set", "train.max_length=64"]  # fmt: skip
 
     def steps_logged(ledger: Path) -> dict[str, Any]:
         from teachwhy._io import read_jsonl

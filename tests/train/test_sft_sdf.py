@@ -18,7 +18,7 @@ from .conftest import ANSWER, DOC_PREFIX, DOC_PROBE, HELD_OUT_Q, loglik, losses
 
 pytestmark = pytest.mark.slow
 
-FAST = ["--set", "train.bf16=true", "--set", "train.max_length=96", "--set", "train.logging_steps=1"]
+FAST = ["--set", "train.bf16=auto", "--set", "train.max_length=96", "--set", "train.logging_steps=1"]
 
 
 def _sft_args(data: Path, out: Path, steps: int, *extra: str) -> list[str]:
@@ -113,10 +113,10 @@ def test_sdf_then_sft_stage(doc_data: Path, chat_data: Path, tmp_path: Path, emb
     cfg.write_text(
         f"out: {out}\n"
         f"data: {{sources: [{{path: {doc_data}}}]}}\n"
-        "train: {max_steps: 6, batch_size: 2, learning_rate: 2.0e-3, max_length: 32, bf16: true,"
+        "train: {max_steps: 6, batch_size: 2, learning_rate: 2.0e-3, max_length: 32, bf16: auto,"
         " save_steps: 3}\n"
         f"sft:\n  data: {{sources: [{{path: {chat_data}}}]}}\n"
-        "  train: {max_steps: 2, batch_size: 4, learning_rate: 1.0e-3, max_length: 96, bf16: true,"
+        "  train: {max_steps: 2, batch_size: 4, learning_rate: 1.0e-3, max_length: 96, bf16: auto,"
         " save_steps: 2}\n"
     )
     _invoke(["train", "sdf", "--config", str(cfg)])

@@ -14,6 +14,7 @@ from teachwhy.errors import TeachwhyError
 from teachwhy.train._save import save_policy
 from teachwhy.train.config import SnapshotSettings, TrainSettings
 from teachwhy.train.meta import MetaWriter, MetricsLog, RunInfo
+from teachwhy.train.precision import resolve_bf16
 from teachwhy.train.snapshots import SnapshotCallback
 
 __all__ = ["METRICS", "common_args", "last_checkpoint", "train_and_save"]
@@ -54,7 +55,7 @@ def common_args(settings: TrainSettings, out: Path) -> dict[str, Any]:
         "save_steps": settings.save_steps,
         "save_total_limit": settings.save_total_limit,
         "seed": settings.seed,
-        "bf16": settings.bf16,
+        "bf16": resolve_bf16(settings.bf16),
         "fp16": False,
         "gradient_checkpointing": settings.gradient_checkpointing,
         "report_to": _report_to(settings),

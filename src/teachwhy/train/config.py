@@ -112,8 +112,9 @@ class TrainSettings(Config):
     size)."""
     packing: bool = False
     """Pack several examples into one ``max_length`` block (sdf documents are always packed)."""
-    bf16: bool = False
-    """bf16 mixed precision (faster on recent CPUs and GPUs; TRL would default it on)."""
+    bf16: bool | Literal["auto"] = False
+    """bf16 mixed precision: true, false, or ``auto`` (bf16 on GPUs that support it and on CPUs with native bf16
+    instructions; fp32 elsewhere, where emulated bf16 runs several times slower). TRL would default it on."""
     gradient_checkpointing: bool = False
     """Recompute activations to save memory (slower; TRL would default it on)."""
     lr_scheduler: str = "cosine"
