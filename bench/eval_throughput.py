@@ -10,7 +10,8 @@ The ratio is a CPU measurement (the eval's per-sample work must fit in latency /
 processes run on), so it drops when other processes load the machine: the load average is printed beside every run,
 and a run that started with a load above the core count is marked BUSY. Use --repeat to see the spread. CPU/sample is
 the CPU time (user + system, all threads) of the CLI and all its worker processes between the first request and the
-last reply, divided by the samples: it varies less with the load than the ratio does. One process runs inspect's
+last reply, divided by the samples: it varies less with the load than the ratio does. It is also printed per process (the CLI
+first, then its workers), to show whether a worker was held below its share of the cores. One process runs inspect's
 eval loop on about one core (its Python threads share one interpreter lock), so one process reaches 0.9 only while its
 CPU/sample stays under latency / (0.9 x C) seconds (17 ms at C = 32, latency 0.5 s). The CLI runs with --workers as
 given (default auto, what a user gets: one worker process per 16 connections, at most one per core, so 1 at C = 8
@@ -106,12 +107,31 @@ class CpuTrace:
         without a trace. A process not yet started at ``t0`` counts from zero; one ended before ``t1``, to its end."""
         if not self.points:
             return None
+        return sum(self._used(pid, t0, t1) for pid in self.points)
 
-        def at(points: list[tuple[float, float]], t: float) -> float:
-            before = [cpu for ts, cpu in points if ts <= t]
-            return before[-1] if before else 0.0
+    def split(self, t0: float, t1: float) -> list[float]:
+        """CPU seconds each traced process used between ``t0`` and ``t1``, the CLI's own first, then its
+        descendants from the busiest down (where the work sits: the parent's progress and merging, or the workers)."""
+        own = [pid for pid in self.points if pid == self.root]
+        rest = sorted((pid for pid in self.points if pid != self.root),
+                      key=lambda p: -self._used(p, t0, t1))  # fmt: skip
+        return [self._used(pid, t0, t1) for pid in own + rest]
 
-        return sum(at(p, t1) - at(p, t0) for p in self.points.values())
+    def _used(self, pid: int, t0: float, t1: float) -> float:
+        return cpu_used(self.points[pid], t0, t1)
+
+
+def cpu_used(points: list[tuple[float, float]], t0: float, t1: float) -> float:
+    """CPU seconds a process used between ``t0`` and ``t1``, from its polls (time, cumulative CPU): the last poll at
+    or before each; a process first seen after ``t0`` counts from zero.
+
+    >>> cpu_used([(0.0, 1.0), (1.0, 1.5), (2.0, 2.25)], 0.5, 2.0)  # 2.25 at 2.0 minus 1.0 at 0.0
+    1.25
+    >>> cpu_used([(1.0, 0.5), (3.0, 1.0)], 0.0, 2.0)  # started after 0.0: 0.5 at 1.0 minus nothing
+    0.5
+    """
+    before = [[cpu for ts, cpu in points if ts <= t] for t in (t0, t1)]
+    return (before[1][-1] if before[1] else 0.0) - (before[0][-1] if before[0] else 0.0)
 
 
 def _ramp_and_tail(stamps: list[tuple[float, float]], concurrency: int) -> tuple[float, float]:
@@ -175,7 +195,8 @@ def run_once(concurrency: int, rounds: int, latency: float, workers: str) -> dic
             "bound": bound, "ratio": achieved / bound, "in_flight": sum(r - a for a, r in server.stamps) / span,
             "wall": wall, "cpu": cpu, "load": load, "workers": n_workers, "processes": trace.processes(),
             "cpu_per_sample_ms": float("nan") if span_cpu is None else 1000 * span_cpu / n,
-            "ramp": ramp, "tail": tail, "server_ms": 1000 * own / n}  # fmt: skip
+            "ramp": ramp, "tail": tail, "server_ms": 1000 * own / n,
+            "split_ms": [1000 * c / n for c in trace.split(first, last)]}  # fmt: skip
 
 
 def main() -> None:
@@ -198,7 +219,7 @@ def main() -> None:
                   f"{'es' if m['workers'] != 1 else ''}) samples={m['samples']:<4.0f} latency={m['latency']}s "
                   f"achieved={m['achieved']:.2f}/s bound={m['bound']:.2f}/s in-flight={m['in_flight']:.2f} "
                   f"ratio={m['ratio']:.3f}  CPU/sample={m['cpu_per_sample_ms']:.1f}ms over {m['processes']:.0f} "
-                  f"processes (server and trace {m['server_ms']:.1f}ms/request), C in flight after {m['ramp']:.2f}s, last {m['tail']:.2f}s partial (CLI wall {m['wall']:.1f}s, CPU {m['cpu']:.1f}s incl. start-up; load {m['load']:.2f} "
+                  f"processes [CLI, then workers: {' / '.join(f'{x:.1f}' for x in m['split_ms'])} ms] (server and trace {m['server_ms']:.1f}ms/request), C in flight after {m['ramp']:.2f}s, last {m['tail']:.2f}s partial (CLI wall {m['wall']:.1f}s, CPU {m['cpu']:.1f}s incl. start-up; load {m['load']:.2f} "
                   f"on {cores} cores){busy}", flush=True)  # fmt: skip
     print("summary (target >= 0.9):")
     for c in levels:
