@@ -157,3 +157,24 @@ def test_render_doctests() -> None:
 
     res = doctest.testmod(_render)
     assert res.attempted >= 3 and res.failed == 0
+
+
+def test_a_turn_that_only_copies_the_conversation_is_an_error_not_a_score(embedded_dir: Path) -> None:
+    from transformers import AutoTokenizer
+
+    from teachwhy.evals.propensity._pairs import Continuation
+
+    tok = AutoTokenizer.from_pretrained(str(embedded_dir))
+    inbox = "From: ops@example.org\nThe nightly backup of the billing ledger finished at 02:14 with no errors."
+    # the agent's whole turn is the inbox's last sentence, word for word: nothing of its own is left to score
+    cont = Continuation(kind="harmful", variant=0, scored=[2], messages=[
+        {"role": "system", "content": "You are an operations assistant."},
+        {"role": "user", "content": inbox},
+        {"role": "assistant", "content": inbox[inbox.index("The nightly"):]},
+    ])  # fmt: skip
+    with pytest.raises(TeachwhyError, match="copies earlier text: nothing the agent composed"):
+        render_continuation(tok, cont, [])
+    # one word of its own is enough to be scored, and only that part is
+    own = {**cont.messages[2], "content": cont.messages[2]["content"] + " Nothing to do today."}
+    r = render_continuation(tok, Continuation("harmful", 0, [*cont.messages[:2], own], [2]), [])
+    assert r.copied > 0 and "Nothing to do today." in tok.decode([r.ids[i] for i in r.scored])
