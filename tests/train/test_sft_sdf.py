@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from teachwhy.cli import app
+from teachwhy.train.precision import resolve_bf16
 
 from .conftest import ANSWER, DOC_PREFIX, DOC_PROBE, HELD_OUT_Q, loglik, losses
 
@@ -54,6 +55,7 @@ def test_sft_learns_saves_an_evaluable_adapter_and_merges(
     assert meta["teachwhy_artifact"] == "adapter" and meta["kind"] == "sft" and meta["final"]
     assert meta["base_model"] == str(embedded_dir.resolve()) and meta["global_step"] == 6
     assert meta["tokens_seen"] > 0 and meta["datacards"][0]["rows_used"] == 8
+    assert meta["precision"] == ("bf16" if resolve_bf16("auto") else "fp32")  # train.bf16=auto on this machine
     assert meta["provenance"]["versions"]["trl"] and meta["provenance"]["config"]["train"]["max_steps"] == 6
     assert json.loads((out / "adapter_config.json").read_text())["base_model_name_or_path"] == str(
         embedded_dir

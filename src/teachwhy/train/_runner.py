@@ -95,6 +95,8 @@ def train_and_save(
     Returns the meta.json payload of the final artifact.
     """
     log_path = metrics_path or out / METRICS
+    # what train.bf16 (true / false / auto) resolved to on this machine: results of `auto` differ by hardware
+    info.extra["precision"] = "bf16" if getattr(trainer.args, "bf16", False) else "fp32"
     resume = last_checkpoint(out) if settings.resume else None
     _truncate_metrics(log_path, stage, _checkpoint_step(resume))
     trainer.add_callback(MetricsLog(log_path, stage))
