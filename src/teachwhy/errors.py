@@ -15,6 +15,11 @@ class TeachwhyError(Exception):
         return self.message if not self.hint else f"{self.message}\n  fix: {self.hint}"
 
 
+class TeachwhyWarning(UserWarning):
+    """A warning about the user's own settings (a slow or ignored choice), shown even when the CLI silences library
+    warnings: the CLI prints it as one ``warning:`` line."""
+
+
 class ConfigError(TeachwhyError):
     """A configuration file or flag is invalid."""
 

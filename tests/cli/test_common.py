@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sys
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -14,7 +15,7 @@ import typer
 import yaml
 
 from teachwhy.cli._common import quiet_libraries, run_guarded, set_verbose, strip_markup
-from teachwhy.errors import TeachwhyError
+from teachwhy.errors import TeachwhyError, TeachwhyWarning
 
 Cli = Callable[..., tuple[int, str, str]]
 
@@ -168,3 +169,19 @@ def test_shipped_transcript_example_is_classified(cli: Cli) -> None:
     assert code == 0, err
     verdict = json.loads(out)
     assert (verdict["status"], verdict["harmful"], verdict["decided_by"]) == ("ok", False, "detector")
+
+
+def test_own_warnings_are_one_line_even_when_library_warnings_are_quiet(capsys: pytest.CaptureFixture[str]) -> None:
+    with warnings.catch_warnings():
+        # Python's own printing of warnings (pytest records them instead): the CLI keeps it for other warnings
+        warnings.showwarning = lambda m, c, *a, **k: print(f"{c.__name__}: {m}", file=sys.stderr)
+        quiet_libraries()
+        warnings.warn("a library's note", UserWarning, stacklevel=1)
+        warnings.warn("train.bf16 is true, but this CPU has no native bfloat16", TeachwhyWarning, stacklevel=1)
+        err = capsys.readouterr().err
+        assert err == "warning: train.bf16 is true, but this CPU has no native bfloat16\n"
+        set_verbose()  # -v: library warnings are back, teachwhy's keep their one-line form
+        warnings.warn("a library's note", UserWarning, stacklevel=1)
+        warnings.warn("an ignored LoRA setting", TeachwhyWarning, stacklevel=1)
+        err = capsys.readouterr().err
+        assert "UserWarning: a library's note" in err and "warning: an ignored LoRA setting\n" in err

@@ -17,7 +17,7 @@ from typing import Any, NoReturn
 
 import typer
 
-from teachwhy.errors import NotAvailableError, TeachwhyError
+from teachwhy.errors import NotAvailableError, TeachwhyError, TeachwhyWarning
 
 __all__ = [
     "fail",
@@ -149,6 +149,7 @@ def quiet_libraries() -> None:
     at error level, inspect_ai at warning level. ``-v`` (:func:`set_verbose`) turns them back on."""
     for category in (FutureWarning, UserWarning, DeprecationWarning):
         warnings.filterwarnings("ignore", category=category)
+    show_own_warnings()
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     os.environ.setdefault("DATASETS_VERBOSITY", "error")
     os.environ.setdefault("INSPECT_LOG_LEVEL", "warning")
@@ -157,11 +158,31 @@ def quiet_libraries() -> None:
         logging.getLogger(name).setLevel(logging.ERROR)
 
 
+def show_own_warnings() -> None:
+    """teachwhy's own warnings (:class:`~teachwhy.errors.TeachwhyWarning`: a slow or ignored setting of the user's)
+    are always shown, once each, as one ``warning: ...`` line on stderr; other warnings keep Python's format."""
+    warnings.filterwarnings("default", category=TeachwhyWarning)
+    previous = warnings.showwarning
+    if getattr(previous, "_teachwhy", False):
+        return
+
+    def show(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+             file: Any = None, line: str | None = None) -> None:  # fmt: skip
+        if issubclass(category, TeachwhyWarning):
+            print(f"warning: {message}", file=sys.stderr, flush=True)
+        else:
+            previous(message, category, filename, lineno, file, line)
+
+    show._teachwhy = True  # type: ignore[attr-defined]
+    warnings.showwarning = show
+
+
 def set_verbose() -> None:
     """``-v``: library warnings, info logs and loading bars are shown again (the libraries read these settings when
     first imported, which the CLI does lazily, after this runs)."""
     warnings.resetwarnings()
     warnings.simplefilter("default")
+    show_own_warnings()
     os.environ["TRANSFORMERS_VERBOSITY"] = "info"
     os.environ["DATASETS_VERBOSITY"] = "info"
     os.environ["INSPECT_LOG_LEVEL"] = "info"

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from teachwhy.errors import TeachwhyError
+from teachwhy.errors import TeachwhyError, TeachwhyWarning
 from teachwhy.models import resolve_model
 from teachwhy.train.config import LoraSettings
 
@@ -154,7 +154,7 @@ def load_for_training(spec: str, lora: LoraSettings) -> LoadedModel:
                 f"continuing the adapter {src.path}: it keeps its own LoRA settings, so this stage's "
                 f"{', '.join(ignored)} are ignored (set them to the adapter's values, or start from its base model "
                 "with --model BASE to train a new adapter)",
-                UserWarning,
+                TeachwhyWarning,
                 stacklevel=2,
             )
 

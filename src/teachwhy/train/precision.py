@@ -12,6 +12,8 @@ import warnings
 from pathlib import Path
 from typing import Literal
 
+from teachwhy.errors import TeachwhyWarning
+
 __all__ = ["Bf16Setting", "cpu_has_native_bf16", "resolve_bf16"]
 
 Bf16Setting = bool | Literal["auto"]
@@ -65,7 +67,7 @@ def resolve_bf16(setting: Bf16Setting, *, cuda: bool | None = None, cpuinfo: str
             "train.bf16 is true, but this CPU has no native bfloat16 instructions (no avx512_bf16 / amx_bf16 flag): "
             "bf16 autocast is emulated here and runs several times slower than fp32 (measured 7.5x on the embedded "
             "model); set train.bf16=auto (bf16 only where the hardware has it) or false",
-            UserWarning,
+            TeachwhyWarning,
             stacklevel=2,
         )
     return setting
