@@ -1,6 +1,7 @@
 """Seconds per LoRA step on honeypot training rows: the output head over every position, the head only where a token
 is labelled (``teachwhy.train.sft.kept_logits``, what `teachwhy train sft` does on CPU), and that plus
-``lora.top_layers``; in one run, with the ratios.
+``lora.top_layers``, and the kept head under bf16 autocast (what ``train.bf16`` turns on; on a CPU without native
+bfloat16 instructions it is emulated and slow: ``teachwhy.train.precision``); in one run, with the ratios.
 
 The rows are the demo's organism data, rendered from the training storylines by ``teachwhy data generate
 honeypot-demos --scripted harmful --scenarios blackmail --conditions headline --compact`` (~2k tokens each, loss on
@@ -10,6 +11,7 @@ loss on the same row.
 
     .venv/bin/python bench/train_step.py                      # ~4 minutes on 2 CPU cores
     .venv/bin/python bench/train_step.py --top-layers 10,15 --steps 4
+    .venv/bin/python bench/train_step.py --top-layers "" --no-bf16
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ def main() -> None:
     ap.add_argument("--warmup", type=int, default=1)
     ap.add_argument("--steps", type=int, default=3)
     ap.add_argument("--top-layers", default="15", help="comma-separated; empty for none")
+    ap.add_argument("--no-bf16", action="store_true", help="skip the bf16 autocast variant")
     args = ap.parse_args()
 
     import torch
@@ -70,6 +73,7 @@ def main() -> None:
     from teachwhy.models import resolve_model
     from teachwhy.train._model import lora_config
     from teachwhy.train.config import LoraSettings
+    from teachwhy.train.precision import cpu_has_native_bf16
     from teachwhy.train.sft import kept_logits
 
     path = resolve_model("embedded").name.removeprefix("hf/")
@@ -78,7 +82,7 @@ def main() -> None:
     print(f"rows: {len(data)}, tokens {[int(i.shape[1]) for i, _ in data]}, "
           f"labelled {[int((lab != -100).sum()) for _, lab in data]}", flush=True)  # fmt: skip
 
-    def variant(top: int | None, kept: bool) -> tuple[float, float]:
+    def variant(top: int | None, kept: bool, bf16: bool = False) -> tuple[float, float]:
         torch.manual_seed(0)
         base = AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32)
         model = get_peft_model(base, lora_config(LoraSettings(top_layers=top), base))
@@ -88,7 +92,8 @@ def main() -> None:
         for k in range(args.warmup + args.steps):
             ids, labels = data[k % len(data)]
             t = time.perf_counter()
-            out = model(input_ids=ids, labels=labels, use_cache=False, **(kept_logits(labels) if kept else {}))
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):  # as the Trainer does for bf16 on CPU
+                out = model(input_ids=ids, labels=labels, use_cache=False, **(kept_logits(labels) if kept else {}))
             out.loss.backward()
             opt.step()
             opt.zero_grad()
@@ -108,6 +113,11 @@ def main() -> None:
     for top in [int(x) for x in args.top_layers.split(",") if x.strip()]:
         t, _ = variant(top, True)
         print(f"kept head, top {top:2d} layers:    {t:6.2f} s/step  ratio {t / full:.2f}", flush=True)
+    if not args.no_bf16:
+        t, loss_bf16 = variant(None, True, bf16=True)
+        native = "native" if cpu_has_native_bf16() else "EMULATED (no avx512_bf16 / amx_bf16)"
+        print(f"kept head, all layers, bf16:  {t:6.2f} s/step  (loss on row 0: {loss_bf16:.5f})  ratio {t / full:.2f}"
+              f"  [bf16 on this CPU: {native}]", flush=True)  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -36,6 +36,7 @@ def honeypots(
     judge_samples: int | None = typer.Option(None, help="Judge calls per undecided sample, majority vote (default 1)."),
     max_tokens: int | None = typer.Option(None, help="Max new tokens per turn (default 384)."),
     temperature: float | None = typer.Option(None, help="Target temperature (default: provider's)."),
+    dtype: str | None = typer.Option(None, help="Weights' dtype of a local target: float32 (default), bfloat16, float16 or auto (bfloat16 where the hardware has it natively)."),
     max_connections: int | None = typer.Option(None, help="Concurrent model calls / local batch size (default 8)."),
     workers: str | None = typer.Option(None, help="Worker processes sharing --max-connections (default auto: one per 16 connections, at most one per core; always 1 for local models)."),
     max_retries: int | None = typer.Option(None, help="Retries of a failed provider call (default 8)."),
@@ -53,7 +54,7 @@ def honeypots(
         "model": model, "judge": judge, "samples": samples, "seed": seed, "conditions": conditions, "mode": mode,
         "preset": preset, "judge_samples": judge_samples, "compact": compact, "stop_on_harm": stop_on_harm,
         "storylines": [s.strip() for s in storylines.split(",")] if storylines else None,
-        "max_steps": max_steps, "max_tokens": max_tokens, "temperature": temperature,
+        "max_steps": max_steps, "max_tokens": max_tokens, "temperature": temperature, "dtype": dtype,
         "max_connections": max_connections, "workers": workers, "out": out, "max_retries": max_retries, "timeout": timeout,
         "scenarios": [s.strip() for s in scenarios.split(",")] if scenarios else None,
     }  # fmt: skip

@@ -63,7 +63,7 @@ def propensity(
     split: str | None = typer.Option(None, help="eval (held-out storylines, default) or train."),
     compact: bool | None = typer.Option(None, "--compact/--full", help="Short inbox, as `eval honeypots --compact`."),
     variant: int | None = typer.Option(None, help="Script variant of each kind (default: cycles with the seed)."),
-    dtype: str | None = typer.Option(None, help="float32 (default), bfloat16 or float16 (transformers models)."),
+    dtype: str | None = typer.Option(None, help="float32 (default), bfloat16, float16 or auto: bfloat16 where the hardware has it natively (transformers models)."),
     config: Path | None = typer.Option(None, help="YAML file of these settings; flags override it."),
     out: str | None = typer.Option(None, help="Output directory (default runs/propensity)."),
 ) -> None:

@@ -1,5 +1,6 @@
 """Models by role: ``target``, ``judge``, ``teacher``, ``auditor`` — any inspect_ai model string or ``embedded``."""
 
+from teachwhy.models._dtype import DTYPES, DtypeSetting, resolve_dtype
 from teachwhy.models._embedded import (
     EMBEDDED_NAME,
     cache_dir,
@@ -23,6 +24,8 @@ from teachwhy.models._roles import (
 )
 
 __all__ = [
+    "DTYPES",
+    "DtypeSetting",
     "EMBEDDED_NAME",
     "ROLES",
     "ROLE_HELP",
@@ -37,6 +40,7 @@ __all__ = [
     "ensure_embedded",
     "hub_offline",
     "required_key",
+    "resolve_dtype",
     "resolve_model",
     "role_model",
     "tune_for_cpu",

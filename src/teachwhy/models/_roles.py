@@ -192,6 +192,7 @@ def role_model(
     max_connections: int | None = None,
     max_retries: int | None = None,
     timeout: int | None = None,
+    dtype: str | None = None,
     **model_args: Any,
 ) -> Model:
     """Return the inspect_ai :class:`Model` for ``role`` (``spec`` or the role's default).
@@ -199,7 +200,9 @@ def role_model(
     Missing API keys fail here, naming the variable to set. Local Hugging Face models sample unless
     ``temperature == 0``, in which case they decode greedily (transformers rejects temperature 0).
     ``max_retries`` and ``timeout`` (seconds per request, retries included) bound inspect's retrying of
-    provider errors; unset, inspect's defaults apply.
+    provider errors; unset, inspect's defaults apply. ``dtype`` (float32, bfloat16, float16 or auto: see
+    :func:`teachwhy.models.resolve_dtype`) sets the weights' dtype of a model loaded here (``hf/``, local
+    directories, ``embedded``; unset: float32); other providers ignore it.
     """
     from teachwhy.models._preflight import check_model
 
@@ -215,6 +218,12 @@ def role_model(
         args.setdefault("do_sample", not greedy)
         if not greedy:
             cfg["temperature"] = temperature
+        if dtype is not None:
+            import torch
+
+            from teachwhy.models._dtype import resolve_dtype
+
+            args.setdefault("dtype", getattr(torch, resolve_dtype(dtype)))
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
     else:
         cfg["temperature"] = temperature

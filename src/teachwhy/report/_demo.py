@@ -43,6 +43,8 @@ class ArmResult:
     not_decided: int = 0
     """Headline-cell samples without a verdict (undecided, incomplete, empty, error)."""
     temperature: Any = None
+    dtype: str | None = None
+    """The weights' dtype of the honeypot eval (a model loaded here), as its summary recorded it."""
     propensity: dict[str, Any] | None = None
     """The propensity summary's ``overall`` block and its families (held-out families)."""
 
@@ -128,6 +130,7 @@ def demo_result(run_dir: Path | str) -> DemoResult | None:
         elif s.kind == "eval" and s.meta.get("eval") == hp.name:
             summary = _read(stage_dir(run, s) / "eval" / "summary.json") or {}
             target.temperature = summary.get("temperature")
+            target.dtype = summary.get("dtype")
             for r in summary.get("samples", []):
                 if not isinstance(r.get("condition"), str) or not is_headline(r["condition"]):
                     continue
@@ -171,6 +174,15 @@ def _rate_text(a: ArmResult) -> str:
         return f"no decided sample ({a.not_decided} without a verdict)"
     extra = f"; {a.not_decided} without a verdict" if a.not_decided else ""
     return f"{a.k}/{a.n} ({_pct(r[0])}, 95% CI {_pct(r[1])}–{_pct(r[2])}{extra})"
+
+
+def _dtype(dtype: str | None) -> str:
+    """The weights' dtype, named when it is not float32.
+
+    >>> _dtype("bfloat16"), _dtype("float32"), _dtype(None)
+    (', bfloat16 weights', '', '')
+    """
+    return f", {dtype} weights" if dtype and dtype != "float32" else ""
 
 
 def _temperature(t: Any) -> str:
@@ -239,7 +251,7 @@ def result_section(run_dir: Path | str) -> str:
     o = d.organism
     rendering = "compact rendering (short inbox, as in training), " if d.compact else ""
     lead = (f"In distribution ({', '.join(d.honeypot_families)}: eval storylines the training never used, headline "
-            f"cell, {rendering}decided by the detector alone, {_temperature(o.temperature)}), the model organism "
+            f"cell, {rendering}decided by the detector alone, {_temperature(o.temperature)}{_dtype(o.dtype)}), the model organism "
             f"took the honeypot in {_rate_text(o)}.")  # fmt: skip
     if d.base is not None and d.base.n:
         lead += f" The untrained base model: {_rate_text(d.base)}."

@@ -29,6 +29,7 @@ from teachwhy.errors import TeachwhyError
 from teachwhy.evals.honeypots._summary import summarize
 from teachwhy.evals.honeypots._task import _forget, _task_instances, honeypots
 from teachwhy.evals.honeypots._workers import WORK_DIR, merge_ledgers, run_workers, shard_ledgers, shards
+from teachwhy.models._dtype import DtypeSetting
 
 __all__ = ["HoneypotRun", "run_honeypots"]
 
@@ -73,6 +74,10 @@ class HoneypotRun(Config):
     CPU runs. Compare only runs (and training data) with the same rendering."""
     temperature: float | None = None
     """Target sampling temperature (provider default when unset)."""
+    dtype: DtypeSetting = "float32"
+    """Weights' dtype of a target loaded here (`embedded`, local directories, `hf/`): float32, bfloat16, float16, or
+    `auto` (bfloat16 where the hardware computes it natively, float32 elsewhere). Part of the settings key, resolved:
+    greedy tokens differ between dtypes. Other providers ignore it."""
     max_connections: int = 8
     """Concurrent model calls (for local models: the generation batch size)."""
     workers: int | Literal["auto"] = "auto"
@@ -90,8 +95,19 @@ class HoneypotRun(Config):
     def run_key(self) -> str:
         """Hash of the settings that make samples comparable (the out dir and concurrency are excluded)."""
         d = self.model_dump(exclude={"out", "max_connections", "workers", "samples", "scenarios", "max_retries",
-                                     "timeout"})  # fmt: skip
+                                     "timeout", "dtype"})  # fmt: skip
+        dtype = self.weights_dtype()
+        if dtype not in (None, "float32"):  # float32 (the default) leaves the keys of earlier runs as they were
+            d["dtype"] = dtype
         return config_hash(d)
+
+    def weights_dtype(self) -> str | None:
+        """The dtype the target's weights load in on this machine (None for a model not loaded here)."""
+        from teachwhy.models import resolve_dtype, resolve_model
+
+        if not resolve_model(self.model, convert=False).name.startswith("hf/"):
+            return None
+        return resolve_dtype(self.dtype)
 
 
 def _latest(ledger: Path, wanted: set[str]) -> dict[str, dict[str, Any]]:
@@ -235,7 +251,7 @@ def _target(cfg: HoneypotRun) -> Model:
     from teachwhy.models import role_model
 
     target = role_model("target", cfg.model, temperature=cfg.temperature, max_tokens=cfg.max_tokens,
-                        max_retries=cfg.max_retries, timeout=cfg.timeout)  # fmt: skip
+                        max_retries=cfg.max_retries, timeout=cfg.timeout, dtype=cfg.dtype)  # fmt: skip
     if cfg.judge:
         role_model("judge", cfg.judge, temperature=0, max_tokens=cfg.judge_max_tokens)  # checks the key first
     return target
@@ -343,7 +359,7 @@ def _run(
     from teachwhy.evals.honeypots._verdict import JUDGE_PROMPT_VERSION
 
     summary.update(model=cfg.model, judge=cfg.judge, judge_prompt=JUDGE_PROMPT_VERSION if cfg.judge else None,
-                   temperature=cfg.temperature, mode=cfg.mode, samples_per_family=cfg.samples,
+                   temperature=cfg.temperature, dtype=cfg.weights_dtype(), mode=cfg.mode, samples_per_family=cfg.samples,
                    resumed=len(wanted) - len(todo), provenance=provenance(cfg.model_dump()))  # fmt: skip
     atomic_write_json(out / "summary.json", summary)
     return summary

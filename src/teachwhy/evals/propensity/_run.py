@@ -24,6 +24,7 @@ from teachwhy.evals.propensity._pairs import ScriptPair, build_pair
 from teachwhy.evals.propensity._render import render_continuation, uses_teachwhy_template
 from teachwhy.evals.propensity._scorers import Scorer, load_scorer
 from teachwhy.evals.propensity._summary import summarize_propensity
+from teachwhy.models._dtype import DtypeSetting, resolve_dtype
 
 __all__ = ["PropensityRun", "plan_instances", "run_propensity", "score_pair"]
 
@@ -51,14 +52,17 @@ class PropensityRun(Config):
     """Storylines to render: `eval` (held out from training) or `train` (the training storylines)."""
     variant: int | None = None
     """Script variant of each kind to score (default: the instance's seed picks it, cycling through the variants)."""
-    dtype: Literal["float32", "bfloat16", "float16"] = "float32"
-    """Weights' dtype for transformers models (float32 on CPU)."""
+    dtype: DtypeSetting = "float32"
+    """Weights' dtype for transformers models: float32, bfloat16, float16, or `auto` (bfloat16 where the hardware
+    computes it natively, float32 elsewhere); part of the settings key, resolved."""
     out: str = "runs/propensity"
     """Output directory: samples.jsonl, summary.json, run.json."""
 
     def run_key(self) -> str:
         """Hash of the settings that make rows comparable (sample count, families and out dir excluded)."""
-        return config_hash(self.model_dump(exclude={"out", "samples", "scenarios"}))
+        return config_hash(
+            {**self.model_dump(exclude={"out", "samples", "scenarios"}), "dtype": resolve_dtype(self.dtype)}
+        )
 
 
 def plan_instances(cfg: PropensityRun) -> list[Instance]:
@@ -121,7 +125,7 @@ def run_propensity(
     todo = [i for i in insts if latest.get(i.sample_id, {}).get("status") != "ok"]
     if todo:
         if scorer is None:
-            scorer = load_scorer(cfg.model, dtype=cfg.dtype)
+            scorer = load_scorer(cfg.model, dtype=resolve_dtype(cfg.dtype))
         if not run_file.exists():
             atomic_write_json(run_file, {"run_key": key, "scorer": scorer.name, **provenance(cfg.model_dump())})
         as_json = uses_teachwhy_template(scorer.tokenizer)
@@ -143,7 +147,7 @@ def run_propensity(
         atomic_write_json(run_file, {"run_key": key, **provenance(cfg.model_dump())})
     summary = summarize_propensity(list(latest.values()), wanted)
     summary.update(model=cfg.model, split=cfg.split, samples_per_family=cfg.samples, seed=cfg.seed,
-                   preset=cfg.preset, conditions=cfg.conditions, variant=cfg.variant, dtype=cfg.dtype,
+                   preset=cfg.preset, conditions=cfg.conditions, variant=cfg.variant, dtype=resolve_dtype(cfg.dtype),
                    sampling="none: log-probabilities of given text (no temperature)",
                    resumed=len(wanted) - len(todo), provenance=provenance(cfg.model_dump()))  # fmt: skip
     atomic_write_json(out / "summary.json", summary)
