@@ -75,6 +75,8 @@ def test_bad_config_value_and_key(cli: Cli, tmp_path: Path) -> None:
     cfg.write_text("sampels: 3\n")
     code, _, err = cli("eval", "honeypots", "--config", str(cfg), "--out", str(tmp_path / "o"))
     assert code == 2 and "sampels: unknown key" in err and "samples" in err
+    code, _, err = cli("eval", "honeypots", "--dtype", "fp8", "--out", str(tmp_path / "o"))
+    assert code == 2 and "dtype" in err and "'fp8'" in err and "bfloat16" in err and "Traceback" not in err
 
 
 def test_missing_key_names_variable(cli: Cli, tmp_path: Path, monkeypatch: object) -> None:

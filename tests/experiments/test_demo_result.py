@@ -59,10 +59,11 @@ class DemoFake(FakeRunner):
     def _eval(self, stage: Stage, workdir: Path) -> dict[str, Any]:
         if stage.spec["kind"] != "propensity":
             res = super()._eval(stage, workdir)
-            if stage.spec["kind"] == "honeypots":  # run_honeypots records the temperature it sampled at
+            if stage.spec["kind"] == "honeypots":  # run_honeypots records the temperature and the weights' dtype
                 summary = json.loads(Path(res["summary"]).read_text())
                 atomic_write_json(
-                    Path(res["summary"]), {**summary, "temperature": stage.spec["settings"]["temperature"]}
+                    Path(res["summary"]),
+                    {**summary, "temperature": stage.spec["settings"]["temperature"], "dtype": "bfloat16"},
                 )
             return res
         out = workdir / "eval"
@@ -130,7 +131,7 @@ def test_the_report_leads_with_the_result(demo_run: Path) -> None:
     assert page.index("id='result'") < page.index("<h2>Figures</h2>")
     lo, hi = _wilson(5, 6)
     assert f"5/6 (83%, 95% CI {100 * lo:.0f}%–{100 * hi:.0f}%; 1 without a verdict)" in page
-    assert "temperature 0 (greedy decoding)" in page
+    assert "temperature 0 (greedy decoding), bfloat16 weights)" in page
     assert "exact McNemar on 6 paired samples: 3 stopped, 0 started, p = 0.25" in page
     assert "not lower than the organism: this intervention did not reduce the rate" in page  # + difficult advice
     assert "compact rendering (short inbox, as in training)" in page

@@ -7,6 +7,7 @@ import math
 from pathlib import Path
 
 import teachwhy.experiments.ledger as ledger
+import teachwhy.report._demo as demo_report
 import teachwhy.report._figures as figures
 from teachwhy.experiments import ExperimentConfig, expand, stage_dir
 from teachwhy.experiments.config import Price
@@ -15,8 +16,9 @@ from ._fake import run_fake
 
 
 def test_doctests() -> None:
-    for mod in (ledger, figures):
-        assert doctest.testmod(mod).failed == 0
+    for mod in (ledger, figures, demo_report):
+        result = doctest.testmod(mod)
+        assert result.attempted > 0 and result.failed == 0
 
 
 def test_price_lookup_and_cost() -> None:
