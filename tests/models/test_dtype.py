@@ -47,8 +47,26 @@ def test_role_model_loads_local_weights_in_the_dtype(embedded_dir: Path) -> None
     assert auto.dtype == getattr(torch, resolve_dtype("auto"))
 
 
-def test_a_remote_model_ignores_the_dtype() -> None:
+def test_a_remote_model_ignores_the_dtype(monkeypatch: pytest.MonkeyPatch) -> None:
+    def never(*_: object, **__: object) -> str:
+        raise AssertionError("a remote model's dtype was resolved")
+
+    monkeypatch.setattr(_dtype, "resolve_dtype", never)  # what role_model would call for a local model
     assert role_model("target", "mockllm/model", dtype="bfloat16").name == "model"
+
+
+def test_a_local_run_records_its_resolved_dtype(embedded_dir: Path, tmp_path: Path) -> None:
+    """A real honeypot run of a tiny random local model: its summary names the dtype its weights loaded in."""
+    from teachwhy.evals.honeypots import run_honeypots
+    from teachwhy.train.tiny import build_tiny_model
+
+    tiny = build_tiny_model(tmp_path / "tiny", source=embedded_dir)
+    cfg = HoneypotRun(model=str(tiny), dtype="bfloat16", scenarios=["blackmail"], samples=1, max_steps=1,
+                      max_tokens=4, temperature=0, compact=True, out=str(tmp_path / "run"))  # fmt: skip
+    summary = run_honeypots(cfg, display="none")
+    assert summary["dtype"] == "bfloat16"
+    # four random tokens are no action: the sample is counted without a verdict, never scored benign
+    assert summary["counts"]["ok"] == 0 and summary["counts"]["rows"] == 1
 
 
 def test_honeypot_runs_key_the_resolved_dtype(embedded_dir: Path) -> None:

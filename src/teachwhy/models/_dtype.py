@@ -10,19 +10,20 @@ batch differed within 49 tokens), so runs compare only at the same dtype: it is 
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from teachwhy.errors import TeachwhyError
-from teachwhy.train.precision import cpu_has_native_bf16
+from teachwhy.train.precision import resolve_bf16
 
 __all__ = ["DTYPES", "DtypeSetting", "resolve_dtype"]
 
 DtypeSetting = Literal["float32", "bfloat16", "float16", "auto"]
-DTYPES: tuple[str, ...] = ("float32", "bfloat16", "float16", "auto")
+DTYPES: tuple[str, ...] = get_args(DtypeSetting)
 
 
 def resolve_dtype(setting: str, *, cuda: bool | None = None, cpuinfo: str | None = None) -> str:
     """The dtype a ``setting`` loads weights in on this machine (``cuda`` and ``cpuinfo`` override detection).
+    ``auto`` asks the same question as training's ``train.bf16: auto`` (:func:`teachwhy.train.precision.resolve_bf16`).
 
     >>> resolve_dtype("float16")
     'float16'
@@ -36,12 +37,4 @@ def resolve_dtype(setting: str, *, cuda: bool | None = None, cpuinfo: str | None
                             "the hardware computes it natively, float32 elsewhere)")  # fmt: skip
     if setting != "auto":
         return setting
-    if cuda is None:
-        import torch
-
-        cuda = torch.cuda.is_available()
-    if cuda:
-        import torch
-
-        return "bfloat16" if torch.cuda.is_bf16_supported() else "float32"
-    return "bfloat16" if cpu_has_native_bf16(cpuinfo) else "float32"
+    return "bfloat16" if resolve_bf16("auto", cuda=cuda, cpuinfo=cpuinfo) else "float32"

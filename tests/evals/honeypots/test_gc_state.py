@@ -17,3 +17,14 @@ def test_the_collector_is_restored_after_a_run(tmp_path: Path) -> None:
     assert gc.get_freeze_count() == 0
     assert gc.get_threshold() == before
     assert gc.isenabled()
+
+
+def test_a_callers_frozen_heap_stays_frozen(tmp_path: Path) -> None:
+    gc.freeze()
+    assert gc.get_freeze_count() > 0
+    try:
+        cfg = HoneypotRun(model="mockllm/model", scenarios=["blackmail"], samples=1, max_steps=1, out=str(tmp_path))
+        run_honeypots(cfg, display="none")
+        assert gc.get_freeze_count() > 0  # not unfrozen by the eval (objects freed since then leave it smaller)
+    finally:
+        gc.unfreeze()

@@ -52,6 +52,7 @@ def test_rows_add_up_and_a_rerun_resumes_without_scoring(scorer: TransformersSco
     assert s["overall"]["log_ratio"]["mean"] == pytest.approx(sum(r["log_ratio"] for r in rows) / 2)
     assert s["counts"] == {"samples": 2, "ok": 2, "errors": 0, "missing": 0}
     assert "no temperature" in s["sampling"]
+    assert s["dtype"] == "float32"  # the default, recorded resolved
     assert json.loads((tmp_path / "summary.json").read_text())["overall"]["n"] == 2
 
     again = Counting(scorer, fail=99)  # any call would fail

@@ -240,8 +240,10 @@ def _eval(
     # 2-core EPYC). Threshold and freeze are undone afterwards.
     thresholds = gc.get_threshold()
     gc.set_threshold(max(thresholds[0], 10_000), *thresholds[1:])
-    gc.collect()
-    gc.freeze()
+    ours = gc.get_freeze_count() == 0  # a caller's own frozen heap is left as it is (and not unfrozen after)
+    if ours:
+        gc.collect()
+        gc.freeze()
     try:
         logs = inspect_eval(
             task, model=target, log_dir=str(log_dir), max_connections=max_connections,
@@ -249,7 +251,8 @@ def _eval(
             fail_on_error=False, display=display, score_display=False,
         )  # fmt: skip
     finally:
-        gc.unfreeze()
+        if ours:
+            gc.unfreeze()
         gc.set_threshold(*thresholds)
     return logs[0].location if logs else None
 
