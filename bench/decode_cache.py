@@ -1,5 +1,6 @@
-"""Batched greedy decoding on CPU as a honeypot eval runs it: transformers' default KV cache against the static cache
-and merged adapter that ``teachwhy.models.tune_for_cpu`` sets for local models; in one run, with the ratios.
+"""Batched greedy decoding on CPU as a honeypot eval runs it: transformers' default KV cache against the static cache,
+merged adapter and per-row prefill attention that ``teachwhy.models.tune_for_cpu`` sets for local models; in one run,
+with the ratios.
 
 The batch is the demo's: 8 compact blackmail instances of the eval storylines, headline cell, rendered with the
 embedded model's tool chat template and left-padded as inspect's ``hf`` provider pads them. Each variant generates
@@ -12,7 +13,10 @@ produces the same tokens as its plain twin.
 
 Measured (2 idle cores, --tokens 97): base 227 -> 173 ms a token (0.76x); adapter unmerged 235 ms and 48.6 s of
 prefill -> merged 154 ms (0.65x) and 34.9 s; prefill + 96 tokens 71.2 -> 49.7 s (0.70x); the same tokens.
-    .venv/bin/python bench/decode_cache.py --tokens 33 --batch 4
+    .venv/bin/python bench/decode_cache.py --tokens 33 --batch 4 --dtype bfloat16
+
+The last variant is the tuned one with transformers' masked SDPA in the prefill instead of the per-row causal
+attention (``teachwhy.models._attention``); its line compares the two prefills.
 """
 
 from __future__ import annotations
@@ -66,6 +70,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--batch", type=int, default=8)
     ap.add_argument("--tokens", type=int, default=65)
+    ap.add_argument("--dtype", default="float32", choices=["float32", "bfloat16"], help="weights (the demo: auto)")
     args = ap.parse_args()
 
     import torch
@@ -86,28 +91,34 @@ def main() -> None:
         lora = LoraConfig(r=16, target_modules="all-linear", init_lora_weights=False)
         get_peft_model(AutoModelForCausalLM.from_pretrained(str(base)), lora).save_pretrained(d)
 
-        def variant(adapter: bool, tuned: bool) -> Any:
-            model = AutoModelForCausalLM.from_pretrained(str(base)).eval()
+        def variant(adapter: bool, tuned: bool, masked: bool = False) -> Any:
+            model = AutoModelForCausalLM.from_pretrained(str(base), dtype=getattr(torch, args.dtype)).eval()
             if adapter:
                 model = PeftModel.from_pretrained(model, d).eval()
             if tuned:
                 tune_for_cpu(SimpleNamespace(api=SimpleNamespace(model=model)))  # type: ignore[arg-type]
+            if masked:
+                model.get_base_model().set_attn_implementation("sdpa")
             return model
 
         results = {}
-        for name, adapter, tuned in [("base, default cache", False, False), ("base, static cache", False, True),
-                                     ("adapter unmerged, default cache", True, False),
-                                     ("adapter merged, static cache", True, True)]:  # fmt: skip
-            prefill, step, out = timed(variant(adapter, tuned), enc, args.tokens)
+        for name, adapter, tuned, masked in [
+            ("base, default cache", False, False, False), ("base, static cache", False, True, False),
+            ("adapter unmerged, default cache", True, False, False), ("adapter merged, static cache", True, True, False),
+            ("  the same, masked SDPA prefill", True, True, True),
+        ]:  # fmt: skip
+            prefill, step, out = timed(variant(adapter, tuned, masked), enc, args.tokens)
             total = prefill + step * (args.tokens - 1)
             results[name] = (prefill, total, step, out)
             print(f"{name:34s} prefill {prefill:6.1f} s  decode {1000 * step:6.0f} ms/token  (prefill + {args.tokens - 1} tokens: {total:6.1f} s)",
                   flush=True)  # fmt: skip
     for plain, fast in [("base, default cache", "base, static cache"),
-                        ("adapter unmerged, default cache", "adapter merged, static cache")]:  # fmt: skip
+                        ("adapter unmerged, default cache", "adapter merged, static cache"),
+                        ("  the same, masked SDPA prefill", "adapter merged, static cache")]:  # fmt: skip
         p, f = results[plain], results[fast]
         same = torch.equal(p[3], f[3])
-        print(f"{fast} / {plain}: decode {f[2] / p[2]:.2f}x, total {f[1] / p[1]:.2f}x; same tokens: {same}")
+        print(f"{fast.strip()} / {plain.strip()}: prefill {f[0] / p[0]:.2f}x, decode {f[2] / p[2]:.2f}x, "
+              f"total {f[1] / p[1]:.2f}x; same tokens: {same}")  # fmt: skip
         if not same:
             sys.exit(1)
 

@@ -1,5 +1,5 @@
-"""Local models on CPU decode with a static KV cache and merged LoRA adapters: the same greedy tokens as the model
-loaded plainly (adapter unmerged, transformers' default cache)."""
+"""Local models on CPU decode with a static KV cache, merged LoRA adapters and per-row prefill attention: the same
+greedy tokens as the model loaded plainly (adapter unmerged, transformers' default cache, masked SDPA)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from teachwhy.models import role_model, tune_for_cpu
+from teachwhy.models._attention import IMPLEMENTATION
 
 
 def _tiny_with_adapter(embedded_dir: Path, root: Path) -> tuple[Path, Path, Any]:
@@ -44,6 +45,7 @@ def test_cpu_tuning_keeps_the_greedy_tokens(embedded_dir: Path, tmp_path: Path) 
 
     hf = role_model("target", str(adapter_dir), temperature=0).api.model  # type: ignore[attr-defined]
     assert hf.generation_config.cache_implementation == "static"
+    assert hf.config._attn_implementation == IMPLEMENTATION  # per-row causal prefill
     lora = [m for m in hf.modules() if isinstance(m, BaseTunerLayer)]
     assert len(lora) == 2 * 3 and all(m.merged for m in lora)  # 2 layers x 3 adapted modules, all merged
 
