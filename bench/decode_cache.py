@@ -7,7 +7,8 @@ embedded model's tool chat template and left-padded as inspect's ``hf`` provider
 ``--tokens`` new tokens (forced: ``min_new_tokens``) after the prefill; the prefill and the per-token decode cost are read from one
 ``generate`` (a logits processor stamps each token). The adapter variants use a random LoRA r16 adapter on
 every linear layer (as the demo trains; its weights do not change the cost). It checks that each tuned variant
-produces the same tokens as its plain twin.
+produces the same tokens as its plain twin (in float32; in bfloat16 kernels that sum in another order may change
+greedy tokens, which is printed, not failed).
 
     .venv/bin/python bench/decode_cache.py                # ~4 minutes on 2 CPU cores
 
@@ -119,7 +120,7 @@ def main() -> None:
         same = torch.equal(p[3], f[3])
         print(f"{fast.strip()} / {plain.strip()}: prefill {f[0] / p[0]:.2f}x, decode {f[2] / p[2]:.2f}x, "
               f"total {f[1] / p[1]:.2f}x; same tokens: {same}")  # fmt: skip
-        if not same:
+        if not same and args.dtype == "float32":  # bfloat16: kernels that sum differently may change greedy tokens
             sys.exit(1)
 
 
