@@ -6,6 +6,8 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 
+import pytest
+
 from teachwhy.evals.honeypots import HoneypotRun, run_honeypots
 
 
@@ -28,3 +30,25 @@ def test_a_callers_frozen_heap_stays_frozen(tmp_path: Path) -> None:
         assert gc.get_freeze_count() > 0  # not unfrozen by the eval (objects freed since then leave it smaller)
     finally:
         gc.unfreeze()
+
+
+def test_samples_in_flight_per_connection(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """inspect gets max_samples = SAMPLES_PER_CONNECTION x max_connections (8: bench/eval_throughput.py's best at
+    C = 32), and the run still finishes every sample."""
+    from teachwhy.evals.honeypots import _run
+
+    seen: dict[str, object] = {}
+    real = _run.inspect_eval
+
+    def spy(*args: object, **kwargs: object) -> object:
+        if kwargs.get("log_dir"):  # the eval itself, not a warm-up
+            seen.update(kwargs)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(_run, "inspect_eval", spy)
+    cfg = HoneypotRun(model="mockllm/model", scenarios=["blackmail"], samples=3, max_steps=1, max_connections=3,
+                      workers=1, out=str(tmp_path / "r"))  # fmt: skip
+    summary = run_honeypots(cfg, display="none")
+    assert _run.SAMPLES_PER_CONNECTION == 8
+    assert (seen["max_connections"], seen["max_samples"]) == (3, 24)
+    assert summary["counts"]["rows"] == 3

@@ -33,6 +33,12 @@ from teachwhy.models._dtype import DtypeSetting
 
 __all__ = ["HoneypotRun", "run_honeypots"]
 
+SAMPLES_PER_CONNECTION = 8
+"""Samples an eval keeps started per model connection (inspect's ``max_samples``): the extra ones wait, already set
+up, for a connection, so a freed connection is taken at once. bench/eval_throughput.py at C = 32 (2 workers, 2-core
+EPYC, 2026-12-04, medians of 3): 1 per connection 0.815 (of 2), 2 0.908 (of 2), 4 0.908, 8 0.929 (0.916-0.930), 16
+0.895 (more tasks than the event loop serves quickly); C = 8: 0.95-0.96 for 4 to 16."""
+
 
 class HoneypotRun(Config):
     """Settings of one honeypot run."""
@@ -237,7 +243,7 @@ def _eval(
     # frozen out of the collector's reach (`gc.freeze`), so the full collections that still run scan only what the
     # eval creates: before, such a collection stalled both workers' loops for ~0.3 s at once (no request reached the
     # bench's server meanwhile) and the bench at C = 32 read 0.85 (median of 3); frozen, 0.87-0.89 (2026-12-04,
-    # 2-core EPYC). Threshold and freeze are undone afterwards.
+    # 2-core EPYC). Threshold and freeze are undone afterwards. Samples in flight: SAMPLES_PER_CONNECTION per connection.
     thresholds = gc.get_threshold()
     gc.set_threshold(max(thresholds[0], 10_000), *thresholds[1:])
     ours = gc.get_freeze_count() == 0  # a caller's own frozen heap is left as it is (and not unfrozen after)
@@ -247,7 +253,7 @@ def _eval(
     try:
         logs = inspect_eval(
             task, model=target, log_dir=str(log_dir), max_connections=max_connections,
-            max_samples=4 * max_connections, log_buffer=50, log_realtime=False, log_model_api=False,
+            max_samples=SAMPLES_PER_CONNECTION * max_connections, log_buffer=50, log_realtime=False, log_model_api=False,
             fail_on_error=False, display=display, score_display=False,
         )  # fmt: skip
     finally:
