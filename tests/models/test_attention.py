@@ -3,6 +3,7 @@ the same logits and greedy tokens as transformers' masked SDPA on a tiny Llama i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -53,26 +54,12 @@ def test_row_starts_refuses_every_other_mask() -> None:
     assert row_starts(loose, 4) == [1, 0]
 
 
-def _tiny(tmp_path: Path, embedded_dir: Path) -> tuple[Path, Any]:
-    import torch
-    from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
-
-    tok = AutoTokenizer.from_pretrained(str(embedded_dir))
-    torch.manual_seed(0)
-    cfg = LlamaConfig(vocab_size=len(tok), hidden_size=64, intermediate_size=128, num_hidden_layers=2,
-                      num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=1024,
-                      tie_word_embeddings=True, bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id,
-                      pad_token_id=tok.pad_token_id)  # fmt: skip
-    LlamaForCausalLM(cfg).save_pretrained(str(tmp_path / "tiny"))
-    return tmp_path / "tiny", tok
-
-
-def test_per_row_prefill_gives_the_masked_logits_and_tokens(tmp_path: Path, embedded_dir: Path,
+def test_per_row_prefill_gives_the_masked_logits_and_tokens(tiny_llama: Callable[[], tuple[Path, Any]],
                                                             monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
     import torch
     from transformers import AutoModelForCausalLM
 
-    path, tok = _tiny(tmp_path, embedded_dir)
+    path, tok = tiny_llama()
     enc = tok(["Short.", "A longer prompt about the harbour, the tide tables and the ferries that wait on them.",
                "Middling length, this one."], padding=True, padding_side="left", return_tensors="pt")  # fmt: skip
     assert int(enc["attention_mask"].sum()) < enc["attention_mask"].numel()  # the padding is real
@@ -110,10 +97,10 @@ def test_per_row_prefill_gives_the_masked_logits_and_tokens(tmp_path: Path, embe
     assert torch.equal(want_tokens, got_tokens)
 
 
-def test_other_attention_implementations_are_left_alone(tmp_path: Path, embedded_dir: Path) -> None:
+def test_other_attention_implementations_are_left_alone(tiny_llama: Callable[[], tuple[Path, Any]]) -> None:
     from transformers import AutoModelForCausalLM
 
-    path, _ = _tiny(tmp_path, embedded_dir)
+    path, _ = tiny_llama()
     eager = AutoModelForCausalLM.from_pretrained(str(path), attn_implementation="eager")
     assert not use_padded_prefill(eager)
     assert eager.config._attn_implementation == "eager"

@@ -3,6 +3,7 @@ greedy tokens as the model loaded plainly (adapter unmerged, transformers' defau
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -13,33 +14,25 @@ from teachwhy.models import role_model, tune_for_cpu
 from teachwhy.models._attention import IMPLEMENTATION
 
 
-def _tiny_with_adapter(embedded_dir: Path, root: Path) -> tuple[Path, Path, Any]:
-    import torch
+def _tiny_with_adapter(tiny_llama: Callable[[], tuple[Path, Any]], root: Path) -> tuple[Path, Path, Any]:
     from peft import LoraConfig, get_peft_model
-    from transformers import AutoModelForCausalLM, AutoTokenizer, LlamaConfig, LlamaForCausalLM
+    from transformers import AutoModelForCausalLM
 
-    tok = AutoTokenizer.from_pretrained(str(embedded_dir))
-    torch.manual_seed(0)
-    cfg = LlamaConfig(vocab_size=len(tok), hidden_size=64, intermediate_size=128, num_hidden_layers=2,
-                      num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=1024,
-                      tie_word_embeddings=True, bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id,
-                      pad_token_id=tok.pad_token_id)  # fmt: skip
-    base_dir, adapter_dir = root / "base", root / "adapter"
-    LlamaForCausalLM(cfg).save_pretrained(str(base_dir))
-    tok.save_pretrained(str(base_dir))
+    base_dir, tok = tiny_llama()
+    adapter_dir = root / "adapter"
     lora = LoraConfig(r=4, lora_alpha=8, target_modules=["q_proj", "v_proj", "gate_proj"], init_lora_weights=False)
     get_peft_model(AutoModelForCausalLM.from_pretrained(str(base_dir)), lora).save_pretrained(str(adapter_dir))
     tok.save_pretrained(str(adapter_dir))
     return base_dir, adapter_dir, tok
 
 
-def test_cpu_tuning_keeps_the_greedy_tokens(embedded_dir: Path, tmp_path: Path) -> None:
+def test_cpu_tuning_keeps_the_greedy_tokens(tiny_llama: Callable[[], tuple[Path, Any]], tmp_path: Path) -> None:
     import torch
     from peft import PeftModel
     from peft.tuners.tuners_utils import BaseTunerLayer
     from transformers import AutoModelForCausalLM
 
-    base_dir, adapter_dir, tok = _tiny_with_adapter(embedded_dir, tmp_path)
+    base_dir, adapter_dir, tok = _tiny_with_adapter(tiny_llama, tmp_path)
     plain = PeftModel.from_pretrained(AutoModelForCausalLM.from_pretrained(str(base_dir)), str(adapter_dir)).eval()
     assert plain.generation_config.cache_implementation is None
 
@@ -60,12 +53,12 @@ def test_cpu_tuning_keeps_the_greedy_tokens(embedded_dir: Path, tmp_path: Path) 
     assert torch.equal(want, got)
 
 
-def test_no_tuning_where_cuda_exists_or_no_hf_model(embedded_dir: Path, tmp_path: Path,
+def test_no_tuning_where_cuda_exists_or_no_hf_model(tiny_llama: Callable[[], tuple[Path, Any]], tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
     import torch
     from transformers import AutoModelForCausalLM
 
-    base_dir, _, _ = _tiny_with_adapter(embedded_dir, tmp_path)
+    base_dir, _, _ = _tiny_with_adapter(tiny_llama, tmp_path)
     hf = AutoModelForCausalLM.from_pretrained(str(base_dir))
     monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
     tune_for_cpu(SimpleNamespace(api=SimpleNamespace(model=hf)))  # type: ignore[arg-type]
