@@ -111,3 +111,20 @@ def test_doctests() -> None:
 
     result = doctest.testmod(_attention)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_a_mask_broadcast_over_the_batch_goes_to_sdpa() -> None:
+    """One mask row for a batch of two: the function must not attend per row for rows the mask does not describe."""
+    import torch
+    from transformers.integrations.sdpa_attention import sdpa_attention_forward
+
+    torch.manual_seed(0)
+    module = torch.nn.Module()
+    module.num_key_value_groups = 2  # type: ignore[assignment]
+    q = torch.randn(2, 4, 5, 8)
+    k, v = torch.randn(2, 2, 5, 8), torch.randn(2, 2, 5, 8)
+    mask = _left_padded([1], 5)  # batch dimension 1
+    got, _ = _attention.padded_prefill_sdpa(module, q, k, v, mask)
+    want, _ = sdpa_attention_forward(module, q, k, v, mask)
+    torch.testing.assert_close(got, want)
+    assert bool(got[1].abs().sum() > 0)  # the second row was computed, not left as zeros

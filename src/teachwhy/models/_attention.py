@@ -93,6 +93,8 @@ def padded_prefill_sdpa(
     starts = None
     if not (dropout and module.training) and kwargs.get("position_bias") is None and kwargs.get("softcap") is None:
         starts = row_starts(attention_mask, q_len)
+    if starts is not None and len(starts) != query.shape[0]:
+        starts = None  # a mask broadcast over the batch: rows it does not describe
     if starts is None:
         return sdpa_attention_forward(module, query, key, value, attention_mask, dropout=dropout, scaling=scaling,
                                       is_causal=is_causal, **kwargs)  # fmt: skip
